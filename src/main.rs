@@ -1,0 +1,2 @@
+//! The `terraform-provider-cloudflare` plugin binary.
+fn main() {}
