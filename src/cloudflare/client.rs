@@ -1,13 +1,22 @@
 //! The HTTP client: configuration, scopes and the request loop.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 use super::auth::Auth;
-use super::error::Error;
-use super::rate_limit::RateLimit;
-use super::retry::RetryPolicy;
+use super::envelope::{Envelope, ErrorEnvelope};
+use super::error::{ApiMessage, Error};
+use super::rate_limit::{RateLimit, Throttle};
+use super::redact::{push_secret, scrub};
+use super::retry::{is_retryable_status, retry_after, should_retry_header, RetryPolicy};
 
 /// Cloudflare's production API root.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -91,23 +100,527 @@ impl fmt::Display for Scope {
     }
 }
 
+/// Longest wait for a TCP (and TLS) connection, whatever the request timeout.
+const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Largest response body accepted. Identity provider lists are a few KiB per page; anything near
+/// this is not a Cloudflare answer.
+const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
 /// A Cloudflare API client. Cloning is cheap, and clones share the connection pool, the rate
 /// limiter and the cancellation state.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
+    inner: Arc<Inner>,
 }
 
-#[derive(Debug)]
-pub(crate) struct Inner {
-    pub(crate) config: ClientConfig,
+struct Inner {
+    http: reqwest::Client,
+    base_url: Url,
+    auth_headers: HeaderMap,
+    /// Credential strings, for scrubbing anything the server echoes back.
+    auth_secrets: Vec<String>,
+    retry: RetryPolicy,
+    request_timeout: Duration,
+    throttle: Throttle,
+    cancel: CancellationToken,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The reqwest client and the header map are left out on purpose: they hold credentials.
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("retry", &self.inner.retry)
+            .field("request_timeout", &self.inner.request_timeout)
+            .field("throttle", &self.inner.throttle)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
-    /// Builds a client; fails on an unusable base URL or malformed credentials.
+    /// Builds a client; fails on an unusable base URL, timeout or rate limit, or on malformed
+    /// credentials (without ever quoting them).
     pub fn new(config: ClientConfig) -> Result<Client, Error> {
+        let base_url = parse_base_url(&config.base_url)?;
+        if config.request_timeout.is_zero() {
+            return Err(Error::Config(
+                "the request timeout must be above zero".into(),
+            ));
+        }
+        let auth_headers = config.auth.headers()?;
+        let mut auth_secrets = Vec::new();
+        for secret in config.auth.secrets() {
+            push_secret(&mut auth_secrets, secret);
+        }
+        let user_agent = HeaderValue::from_str(config.user_agent.trim()).map_err(|_| {
+            Error::Config("the user agent contains characters not allowed in a header".into())
+        })?;
+        let mut default_headers = HeaderMap::new();
+        default_headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        let http = reqwest::Client::builder()
+            .user_agent(user_agent)
+            .default_headers(default_headers)
+            .timeout(config.request_timeout)
+            .connect_timeout(config.request_timeout.min(MAX_CONNECT_TIMEOUT))
+            .pool_idle_timeout(Duration::from_secs(60))
+            // The API never redirects; following one could carry credentials elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| Error::Config(format!("could not set up HTTP: {}", describe(&e))))?;
+        let throttle = Throttle::new(config.rate_limit.as_ref()).map_err(Error::Config)?;
         Ok(Client {
-            inner: Arc::new(Inner { config }),
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                auth_headers,
+                auth_secrets,
+                retry: config.retry,
+                request_timeout: config.request_timeout,
+                throttle,
+                cancel: CancellationToken::new(),
+            }),
         })
+    }
+
+    /// The API root in use (without a trailing slash).
+    pub fn base_url(&self) -> &str {
+        self.inner.base_url.as_str().trim_end_matches('/')
+    }
+
+    /// Stops every call in progress on this client and its clones (they fail with
+    /// [`Error::Cancelled`]), and makes later calls fail the same way. Meant for shutdown.
+    pub fn cancel(&self) {
+        self.inner.cancel.cancel();
+    }
+
+    /// Whether [`Client::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancel.is_cancelled()
+    }
+
+    /// The full URL for path segments below the base URL. Segments are percent-encoded, so an ID
+    /// can never change the shape of the path.
+    pub(crate) fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Url {
+        let mut url = self.inner.base_url.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        url
+    }
+
+    /// Sends `request`, retrying as the policy allows. `state` carries attempts and elapsed time
+    /// across calls, so that a create can look around between attempts and then resume.
+    ///
+    /// Only 2xx responses come back as `Ok`. For a POST, a failure after which the server may
+    /// or may not have acted comes back as [`Failure::Ambiguous`] (after the backoff, when
+    /// another attempt is allowed) so the caller can check before sending it again.
+    pub(crate) async fn execute(
+        &self,
+        request: &ApiRequest<'_>,
+        state: &mut RetryState,
+    ) -> Result<RawResponse, Failure> {
+        let method = request.method.as_str();
+        let path = request.path();
+        let policy = &self.inner.retry;
+        let started = *state.started.get_or_insert_with(Instant::now);
+        loop {
+            self.cancellable(request, self.inner.throttle.acquire())
+                .await?;
+            state.attempts += 1;
+            let attempt = state.attempts;
+            tracing::debug!(method, path = %path, attempt, "Cloudflare API request");
+            let sent_at = Instant::now();
+            let outcome = self.cancellable(request, self.send_once(request)).await?;
+            let (error, retryable, ambiguous, server_wait) = match outcome {
+                Ok(response) if (200..300).contains(&response.status) => {
+                    tracing::debug!(
+                        method,
+                        path = %path,
+                        attempt,
+                        status = response.status,
+                        elapsed_ms = sent_at.elapsed().as_millis() as u64,
+                        "Cloudflare API response"
+                    );
+                    return Ok(response);
+                }
+                Ok(response) => {
+                    let status = response.status;
+                    tracing::debug!(
+                        method,
+                        path = %path,
+                        attempt,
+                        status,
+                        elapsed_ms = sent_at.elapsed().as_millis() as u64,
+                        "Cloudflare API error response"
+                    );
+                    let retryable = should_retry_header(&response.headers)
+                        .unwrap_or_else(|| is_retryable_status(status));
+                    let wait = retry_after(&response.headers, SystemTime::now());
+                    if status == 429 {
+                        state.last_retry_after = wait;
+                        if let Some(wait) = wait {
+                            // Everyone sharing this client is over the same budget.
+                            self.inner.throttle.pause_for(wait);
+                        }
+                    }
+                    let error = self.status_error(request, &response, attempt, started, state);
+                    // A 5xx may come after the server acted; 408 and 429 mean it did not.
+                    let ambiguous = request.method == Method::POST && status >= 500;
+                    (error, retryable, ambiguous, wait)
+                }
+                Err(SendError::Http(error)) => {
+                    tracing::debug!(
+                        method,
+                        path = %path,
+                        attempt,
+                        timeout = error.is_timeout(),
+                        connect = error.is_connect(),
+                        "Cloudflare API request failed"
+                    );
+                    // A failure to connect means nothing was sent; anything later (timeout,
+                    // reset, connection closed before the answer) may follow a committed change.
+                    let ambiguous = request.method == Method::POST && !error.is_connect();
+                    (
+                        self.transport_error(request, &error, attempt),
+                        true,
+                        ambiguous,
+                        None,
+                    )
+                }
+                Err(SendError::TooLarge) => {
+                    let error = Error::Decode {
+                        method: method.to_owned(),
+                        path: path.clone(),
+                        status: 200,
+                        detail: format!("the response body exceeded {MAX_RESPONSE_BYTES} bytes"),
+                    };
+                    return Err(Failure::Final(error));
+                }
+            };
+
+            let retries_done = attempt - 1;
+            let delay = server_wait.unwrap_or_else(|| policy.backoff(retries_done));
+            let in_time = started.elapsed() + delay <= policy.max_elapsed;
+            if !retryable || retries_done >= policy.max_retries || !in_time {
+                if retryable {
+                    tracing::debug!(
+                        method,
+                        path = %path,
+                        attempt,
+                        next_delay_ms = delay.as_millis() as u64,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "giving up on Cloudflare API request"
+                    );
+                }
+                return Err(if ambiguous {
+                    Failure::Ambiguous {
+                        error,
+                        retry: false,
+                    }
+                } else {
+                    Failure::Final(error)
+                });
+            }
+            tracing::debug!(
+                method,
+                path = %path,
+                attempt,
+                backoff_ms = delay.as_millis() as u64,
+                from_server = server_wait.is_some(),
+                "retrying Cloudflare API request"
+            );
+            self.cancellable(request, tokio::time::sleep(delay)).await?;
+            if ambiguous {
+                return Err(Failure::Ambiguous { error, retry: true });
+            }
+        }
+    }
+
+    /// Decodes a 2xx answer's envelope. `success: false` is treated as an API error even though
+    /// the status said otherwise.
+    pub(crate) fn decode<T: DeserializeOwned>(
+        &self,
+        request: &ApiRequest<'_>,
+        response: &RawResponse,
+        attempts: u32,
+    ) -> Result<Envelope<T>, Error> {
+        let envelope: Envelope<T> = serde_json::from_slice(&response.body).map_err(|e| {
+            self.decode_error(
+                request,
+                response.status,
+                &format!("invalid JSON envelope: {e}"),
+            )
+        })?;
+        if envelope.success == Some(false) {
+            return Err(Error::Api {
+                status: response.status,
+                method: request.method.to_string(),
+                path: request.path(),
+                errors: self.scrub_messages(request, envelope.errors),
+                messages: self.scrub_messages(request, envelope.messages),
+                attempts,
+            });
+        }
+        Ok(envelope)
+    }
+
+    pub(crate) fn decode_error(
+        &self,
+        request: &ApiRequest<'_>,
+        status: u16,
+        detail: &str,
+    ) -> Error {
+        Error::Decode {
+            method: request.method.to_string(),
+            path: request.path(),
+            status,
+            detail: self.scrub_text(request, detail),
+        }
+    }
+
+    async fn cancellable<T>(
+        &self,
+        request: &ApiRequest<'_>,
+        work: impl Future<Output = T>,
+    ) -> Result<T, Failure> {
+        tokio::select! {
+            biased;
+            () = self.inner.cancel.cancelled() => Err(Failure::Final(Error::Cancelled {
+                method: request.method.to_string(),
+                path: request.path(),
+            })),
+            output = work => Ok(output),
+        }
+    }
+
+    async fn send_once(&self, request: &ApiRequest<'_>) -> Result<RawResponse, SendError> {
+        let url = self.url(&request.segments, &request.query);
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), url)
+            .headers(self.inner.auth_headers.clone());
+        if let Some(body) = &request.body {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let mut response = builder.send().await.map_err(SendError::Http)?;
+        let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(SendError::Http)? {
+            if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+                return Err(SendError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn status_error(
+        &self,
+        request: &ApiRequest<'_>,
+        response: &RawResponse,
+        attempts: u32,
+        started: Instant,
+        state: &RetryState,
+    ) -> Error {
+        let envelope = ErrorEnvelope::parse(&response.body).unwrap_or_default();
+        let errors = self.scrub_messages(request, envelope.errors);
+        let messages = self.scrub_messages(request, envelope.messages);
+        let method = request.method.to_string();
+        let path = request.path();
+        match response.status {
+            404 => Error::NotFound {
+                method,
+                path,
+                errors,
+            },
+            429 => Error::RateLimited {
+                method,
+                path,
+                attempts,
+                elapsed: started.elapsed(),
+                retry_after: state.last_retry_after,
+                errors,
+            },
+            status => Error::Api {
+                status,
+                method,
+                path,
+                errors,
+                messages,
+                attempts,
+            },
+        }
+    }
+
+    fn transport_error(
+        &self,
+        request: &ApiRequest<'_>,
+        error: &reqwest::Error,
+        attempts: u32,
+    ) -> Error {
+        let method = request.method.to_string();
+        let path = request.path();
+        if error.is_timeout() {
+            Error::Timeout {
+                method,
+                path,
+                timeout: self.inner.request_timeout,
+                attempts,
+            }
+        } else {
+            Error::Transport {
+                method,
+                path,
+                detail: self.scrub_text(request, &describe(error)),
+                attempts,
+            }
+        }
+    }
+
+    fn scrub_text(&self, request: &ApiRequest<'_>, text: &str) -> String {
+        let text = scrub(text, &self.inner.auth_secrets);
+        scrub(&text, &request.secrets)
+    }
+
+    fn scrub_messages(
+        &self,
+        request: &ApiRequest<'_>,
+        messages: Vec<ApiMessage>,
+    ) -> Vec<ApiMessage> {
+        messages
+            .into_iter()
+            .map(|mut message| {
+                message.message = self.scrub_text(request, &message.message);
+                message.error_chain = self.scrub_messages(request, message.error_chain);
+                message
+            })
+            .collect()
+    }
+}
+
+/// One API call, independent of how many times it is sent.
+#[derive(Debug)]
+pub(crate) struct ApiRequest<'a> {
+    pub(crate) method: Method,
+    /// Path segments below the base URL, unencoded.
+    pub(crate) segments: Vec<&'a str>,
+    pub(crate) query: Vec<(&'static str, String)>,
+    /// Serialized JSON body. Never logged and never put in an error.
+    pub(crate) body: Option<Vec<u8>>,
+    /// Secret values in the body, to scrub from anything the server echoes back.
+    pub(crate) secrets: Vec<String>,
+}
+
+impl<'a> ApiRequest<'a> {
+    pub(crate) fn new(method: Method, segments: Vec<&'a str>) -> Self {
+        ApiRequest {
+            method,
+            segments,
+            query: Vec::new(),
+            body: None,
+            secrets: Vec::new(),
+        }
+    }
+
+    /// The path as people read it in messages: `/accounts/<id>/access/identity_providers`.
+    pub(crate) fn path(&self) -> String {
+        let mut path = String::new();
+        for segment in &self.segments {
+            path.push('/');
+            path.push_str(segment);
+        }
+        path
+    }
+}
+
+/// Attempts made so far for one logical call.
+#[derive(Debug, Default)]
+pub(crate) struct RetryState {
+    pub(crate) started: Option<Instant>,
+    pub(crate) attempts: u32,
+    pub(crate) last_retry_after: Option<Duration>,
+}
+
+/// Why [`Client::execute`] stopped without a 2xx answer.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Nothing more to do.
+    Final(Error),
+    /// A POST failed in a way that may have left the object created. `retry` says whether the
+    /// policy allows another attempt (the backoff has then already been waited out).
+    Ambiguous { error: Error, retry: bool },
+}
+
+/// A complete HTTP answer.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+enum SendError {
+    Http(reqwest::Error),
+    TooLarge,
+}
+
+fn parse_base_url(raw: &str) -> Result<Url, Error> {
+    let trimmed = raw.trim().trim_end_matches('/');
+    // A URL with user info carries credentials, so it is never quoted back.
+    let shown = if trimmed.contains('@') {
+        "(hidden)".to_owned()
+    } else {
+        format!("{trimmed:?}")
+    };
+    let url = Url::parse(trimmed)
+        .map_err(|e| Error::Config(format!("the base URL {shown} is not a valid URL: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(
+            "the base URL must not contain a user name or password".into(),
+        ));
+    }
+    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+        return Err(Error::Config(format!(
+            "the base URL {shown} must be an http:// or https:// URL"
+        )));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "the base URL {shown} must not have a query or fragment"
+        )));
+    }
+    Ok(url)
+}
+
+/// An HTTP error and its causes as one line, without the URL (which reqwest would otherwise
+/// repeat) and without repeating a cause that the previous level already quoted.
+fn describe(error: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current: Option<&dyn std::error::Error> = Some(error);
+    while let Some(level) = current {
+        let text = level.to_string();
+        let text = text.trim();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(text)) {
+            parts.push(text.to_owned());
+        }
+        current = level.source();
+    }
+    if parts.is_empty() {
+        "unknown HTTP error".to_owned()
+    } else {
+        parts.join(": ")
     }
 }

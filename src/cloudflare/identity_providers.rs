@@ -2,10 +2,23 @@
 
 use std::fmt;
 
+use std::collections::HashSet;
+
+use reqwest::Method;
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::client::{ApiRequest, Client, Failure, RetryState, Scope};
+use super::error::Error;
 use super::field::Field;
-use super::redact::debug_redacted;
+use super::redact::{collect_secret_values, debug_redacted};
+
+/// Page size asked for when listing. Cloudflare accepts up to 50 here; fewer round trips matter
+/// under a 4-requests-per-second budget.
+pub(crate) const LIST_PAGE_SIZE: u64 = 50;
+
+/// A list stops with an error after this many pages, so a server that never returns an empty
+/// page cannot keep the client busy forever (50 000 objects is far beyond any real account).
+pub(crate) const MAX_LIST_PAGES: u64 = 1000;
 
 /// An identity provider as the API returns it.
 ///
@@ -320,17 +333,61 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
-use super::client::{Client, Scope};
-use super::error::Error;
-
 impl Client {
-    /// Lists every identity provider of an account or zone, following pagination.
+    /// Lists every identity provider of an account or zone.
+    ///
+    /// Pages are requested with `page`/`per_page` until a page comes back empty, `result_info`
+    /// says the last page was reached, or a page holds nothing new (a server ignoring `page`).
     pub async fn list_identity_providers(
         &self,
         scope: &Scope,
     ) -> Result<Vec<IdentityProvider>, Error> {
-        let _ = scope;
-        todo!()
+        check_scope(scope)?;
+        let mut all = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for page in 1..=MAX_LIST_PAGES {
+            let mut request = ApiRequest::new(Method::GET, collection_segments(scope));
+            request.query = vec![
+                ("page", page.to_string()),
+                ("per_page", LIST_PAGE_SIZE.to_string()),
+            ];
+            let mut state = RetryState::default();
+            let response = self
+                .execute(&request, &mut state)
+                .await
+                .map_err(Failure::into_error)?;
+            let envelope =
+                self.decode::<Vec<IdentityProvider>>(&request, &response, state.attempts)?;
+            let items = envelope.result.unwrap_or_default();
+            if items.is_empty() {
+                return Ok(all);
+            }
+            let mut new_items = 0usize;
+            for item in items {
+                let fresh = match &item.id {
+                    Some(id) => seen.insert(id.clone()),
+                    None => true,
+                };
+                if fresh {
+                    new_items += 1;
+                    all.push(item);
+                }
+            }
+            if new_items == 0 {
+                tracing::debug!(page, "list page repeated earlier results; stopping");
+                return Ok(all);
+            }
+            let info = envelope.result_info.unwrap_or_default();
+            if info.total_pages.is_some_and(|total| page >= total) {
+                return Ok(all);
+            }
+        }
+        let request = ApiRequest::new(Method::GET, collection_segments(scope));
+        Err(self.decode_error(
+            &request,
+            200,
+            &format!("the list did not end after {MAX_LIST_PAGES} pages"),
+        ))
     }
 
     /// Reads one identity provider; [`Error::NotFound`] if it does not exist.
@@ -339,34 +396,269 @@ impl Client {
         scope: &Scope,
         id: &str,
     ) -> Result<IdentityProvider, Error> {
-        let _ = (scope, id);
-        todo!()
+        check_scope(scope)?;
+        check_id(id)?;
+        let request = ApiRequest::new(Method::GET, object_segments(scope, id));
+        let mut state = RetryState::default();
+        let response = self
+            .execute(&request, &mut state)
+            .await
+            .map_err(Failure::into_error)?;
+        self.object_result(&request, &response, state.attempts)
     }
 
     /// Creates an identity provider (POST).
+    ///
+    /// When an attempt fails in a way that may have created the object anyway (a timeout, a
+    /// connection lost after sending, a 5xx), the client lists the scope before sending the POST
+    /// again and adopts an object that matches what was sent:
+    ///
+    /// - `onetimepin`, a singleton per account or zone, matches on type alone;
+    /// - any other type must have the same type (ignoring case) and name, and no identifying
+    ///   config value that was sent (client ID, directory ID, account, URLs...) may differ.
+    ///
+    /// The API reports no creation time, so "created by this call" cannot be checked directly.
+    /// If several objects match, the call fails with [`Error::AmbiguousCreate`] naming them
+    /// rather than guessing or adding yet another.
     pub async fn create_identity_provider(
         &self,
         scope: &Scope,
         body: &IdentityProviderBody,
     ) -> Result<IdentityProvider, Error> {
-        let _ = (scope, body);
-        todo!()
+        check_scope(scope)?;
+        let request = self.body_request(Method::POST, collection_segments(scope), body)?;
+        let mut state = RetryState::default();
+        loop {
+            match self.execute(&request, &mut state).await {
+                Ok(response) => return self.object_result(&request, &response, state.attempts),
+                Err(Failure::Final(error)) => return Err(error),
+                Err(Failure::Ambiguous { error, retry }) => {
+                    tracing::debug!(
+                        path = %request.path(),
+                        attempt = state.attempts,
+                        "create got no clear answer; looking for the object before sending again"
+                    );
+                    match self.find_created(scope, body).await {
+                        Ok(Some(found)) => {
+                            tracing::debug!(
+                                id = found.id.as_deref().unwrap_or(""),
+                                "adopting the identity provider the interrupted create made"
+                            );
+                            return Ok(found);
+                        }
+                        Ok(None) if retry => continue,
+                        Ok(None) => return Err(error),
+                        Err(found_error @ Error::AmbiguousCreate { .. }) => {
+                            return Err(found_error)
+                        }
+                        Err(cancelled @ Error::Cancelled { .. }) => return Err(cancelled),
+                        Err(list_error) => {
+                            // Sending again without knowing could make a duplicate; the original
+                            // failure is what the caller needs to see.
+                            tracing::debug!(
+                                error = %list_error,
+                                "could not check for an object left by the interrupted create"
+                            );
+                            return Err(error);
+                        }
+                    }
+                }
+            }
+        }
     }
 
-    /// Replaces an identity provider (PUT).
+    /// Replaces an identity provider (PUT). A full replace is idempotent, so it is simply
+    /// retried.
     pub async fn update_identity_provider(
         &self,
         scope: &Scope,
         id: &str,
         body: &IdentityProviderBody,
     ) -> Result<IdentityProvider, Error> {
-        let _ = (scope, id, body);
-        todo!()
+        check_scope(scope)?;
+        check_id(id)?;
+        let request = self.body_request(Method::PUT, object_segments(scope, id), body)?;
+        let mut state = RetryState::default();
+        let response = self
+            .execute(&request, &mut state)
+            .await
+            .map_err(Failure::into_error)?;
+        self.object_result(&request, &response, state.attempts)
     }
 
     /// Deletes an identity provider.
+    ///
+    /// A 404 on the first attempt is returned as [`Error::NotFound`]. A 404 on a retry counts
+    /// as success: an earlier attempt that got no clear answer did the deleting.
     pub async fn delete_identity_provider(&self, scope: &Scope, id: &str) -> Result<(), Error> {
-        let _ = (scope, id);
-        todo!()
+        check_scope(scope)?;
+        check_id(id)?;
+        let request = ApiRequest::new(Method::DELETE, object_segments(scope, id));
+        let mut state = RetryState::default();
+        match self.execute(&request, &mut state).await {
+            Ok(response) => {
+                // The result is just `{"id": ...}`; only the envelope's verdict matters.
+                self.decode::<serde_json::Value>(&request, &response, state.attempts)?;
+                Ok(())
+            }
+            Err(Failure::Final(Error::NotFound { .. })) if state.attempts > 1 => Ok(()),
+            Err(failure) => Err(failure.into_error()),
+        }
     }
+
+    fn body_request<'a>(
+        &self,
+        method: Method,
+        segments: Vec<&'a str>,
+        body: &IdentityProviderBody,
+    ) -> Result<ApiRequest<'a>, Error> {
+        let json = serde_json::to_value(body).map_err(|e| {
+            Error::InvalidInput(format!("the identity provider could not be encoded: {e}"))
+        })?;
+        let mut request = ApiRequest::new(method, segments);
+        collect_secret_values(&json, &mut request.secrets);
+        request.body = Some(json.to_string().into_bytes());
+        Ok(request)
+    }
+
+    fn object_result(
+        &self,
+        request: &ApiRequest<'_>,
+        response: &super::client::RawResponse,
+        attempts: u32,
+    ) -> Result<IdentityProvider, Error> {
+        self.decode::<IdentityProvider>(request, response, attempts)?
+            .result
+            .ok_or_else(|| {
+                self.decode_error(request, response.status, "the response had no result")
+            })
+    }
+
+    /// The object an interrupted create left behind, if exactly one matches (see
+    /// [`Client::create_identity_provider`]).
+    async fn find_created(
+        &self,
+        scope: &Scope,
+        body: &IdentityProviderBody,
+    ) -> Result<Option<IdentityProvider>, Error> {
+        let mut matching: Vec<IdentityProvider> = self
+            .list_identity_providers(scope)
+            .await?
+            .into_iter()
+            .filter(|existing| matches_sent(body, existing))
+            .collect();
+        match matching.len() {
+            0 => Ok(None),
+            1 => Ok(matching.pop()),
+            _ => Err(Error::AmbiguousCreate {
+                path: ApiRequest::new(Method::POST, collection_segments(scope)).path(),
+                candidates: matching
+                    .into_iter()
+                    .map(|m| m.id.unwrap_or_else(|| "(no id)".to_owned()))
+                    .collect(),
+            }),
+        }
+    }
+}
+
+impl Failure {
+    pub(crate) fn into_error(self) -> Error {
+        match self {
+            Failure::Final(error) | Failure::Ambiguous { error, .. } => error,
+        }
+    }
+}
+
+/// Whether `existing` looks like the object `body` would have created.
+pub(crate) fn matches_sent(body: &IdentityProviderBody, existing: &IdentityProvider) -> bool {
+    let (Some(sent_kind), Some(kind)) = (body.kind.value(), existing.kind.as_deref()) else {
+        return false;
+    };
+    if !sent_kind.eq_ignore_ascii_case(kind) {
+        return false;
+    }
+    if sent_kind.eq_ignore_ascii_case("onetimepin") {
+        return true;
+    }
+    let sent_name = body.name.value().map(String::as_str).unwrap_or("");
+    if existing.name.as_deref().unwrap_or("") != sent_name {
+        return false;
+    }
+    let Some(sent) = body.config.value() else {
+        return true;
+    };
+    let got = &existing.config;
+    // Values the API echoes back and that tell two providers of one type apart. Secrets are
+    // left out because reads do not return them.
+    let identifying = [
+        (&sent.client_id, &got.client_id),
+        (&sent.directory_id, &got.directory_id),
+        (&sent.apps_domain, &got.apps_domain),
+        (&sent.okta_account, &got.okta_account),
+        (&sent.authorization_server_id, &got.authorization_server_id),
+        (&sent.onelogin_account, &got.onelogin_account),
+        (&sent.ping_env_id, &got.ping_env_id),
+        (&sent.centrify_account, &got.centrify_account),
+        (&sent.centrify_app_id, &got.centrify_app_id),
+        (&sent.auth_url, &got.auth_url),
+        (&sent.token_url, &got.token_url),
+        (&sent.certs_url, &got.certs_url),
+        (&sent.issuer_url, &got.issuer_url),
+        (&sent.sso_target_url, &got.sso_target_url),
+    ];
+    identifying
+        .iter()
+        .all(|(sent, got)| match (sent.value(), got) {
+            (Some(sent), Some(got)) => sent == got,
+            _ => true,
+        })
+}
+
+pub(crate) fn collection_segments(scope: &Scope) -> Vec<&str> {
+    vec![scope.segment(), scope.id(), "access", "identity_providers"]
+}
+
+pub(crate) fn object_segments<'a>(scope: &'a Scope, id: &'a str) -> Vec<&'a str> {
+    let mut segments = collection_segments(scope);
+    segments.push(id);
+    segments
+}
+
+fn check_scope(scope: &Scope) -> Result<(), Error> {
+    let id = scope.id();
+    if id.trim().is_empty() {
+        return Err(Error::InvalidInput(format!(
+            "the {} ID is empty",
+            match scope {
+                Scope::Account(_) => "account",
+                Scope::Zone(_) => "zone",
+            }
+        )));
+    }
+    check_segment(id, "account or zone ID")
+}
+
+fn check_id(id: &str) -> Result<(), Error> {
+    if id.trim().is_empty() {
+        return Err(Error::InvalidInput(
+            "the identity provider ID is empty".into(),
+        ));
+    }
+    check_segment(id, "identity provider ID")
+}
+
+/// IDs are hex strings or UUIDs; rejecting path syntax and whitespace early gives a clear message
+/// instead of a confusing 404 for some other URL.
+fn check_segment(value: &str, what: &str) -> Result<(), Error> {
+    if value
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '/' | '?' | '#' | '%'))
+        || value == "."
+        || value == ".."
+    {
+        return Err(Error::InvalidInput(format!(
+            "the {what} {value:?} contains characters that cannot appear in an ID"
+        )));
+    }
+    Ok(())
 }

@@ -3,12 +3,16 @@
 
 mod auth;
 mod client;
+mod envelope;
 mod error;
 mod field;
 mod identity_providers;
 mod rate_limit;
 mod redact;
 mod retry;
+
+#[cfg(test)]
+mod tests;
 
 pub use auth::Auth;
 pub use client::{
