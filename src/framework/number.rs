@@ -3,13 +3,17 @@
 use std::fmt;
 
 /// A cty number. It keeps the exact form it arrived in, so nothing is lost on a round trip.
+///
+/// Every form stands for one exact rational value: `Float(f)` is the exact binary value of `f`
+/// (so `Float(0.1)` is 0.1000000000000000055511151231257827…, as in cty), while decimal text
+/// that no float64 holds exactly, like `0.1` from configuration, stays `Decimal`.
 #[derive(Debug, Clone)]
 pub enum Number {
     /// An integer that fits in 64 signed bits.
     Int(i64),
     /// An integer above `i64::MAX` that fits in 64 unsigned bits.
     UInt(u64),
-    /// A binary64 float (also ±infinity).
+    /// A binary64 float (also ±infinity; never NaN).
     Float(f64),
     /// Decimal text for anything the two forms above cannot hold exactly, e.g.
     /// `"123456789012345678901234567890.5"`.
@@ -22,9 +26,16 @@ impl Number {
         match self {
             Number::Int(i) => Some(*i),
             Number::UInt(u) => i64::try_from(*u).ok(),
-            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Some(*f as i64),
+            // 2^63 is exactly representable, so the range check is exact.
+            Number::Float(f)
+                if f.fract() == 0.0
+                    && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18)
+                        .contains(f) =>
+            {
+                Some(*f as i64)
+            }
             Number::Float(_) => None,
-            Number::Decimal(s) => s.parse().ok(),
+            Number::Decimal(s) => canonical(s).parse().ok(),
         }
     }
 
@@ -35,6 +46,46 @@ impl Number {
             Number::UInt(u) => *u as f64,
             Number::Float(f) => *f,
             Number::Decimal(s) => s.parse().unwrap_or(f64::NAN),
+        }
+    }
+
+    /// The `f64` holding exactly this value (infinities included), when there is one.
+    pub fn exact_f64(&self) -> Option<f64> {
+        match self {
+            Number::Float(f) => Some(*f),
+            _ => {
+                let text = self.decimal_text();
+                let f: f64 = text.parse().ok()?;
+                (f.is_finite() && exact_decimal(f) == text).then_some(f)
+            }
+        }
+    }
+
+    /// True for an integer value (of any size).
+    pub fn is_integer(&self) -> bool {
+        match self {
+            Number::Int(_) | Number::UInt(_) => true,
+            Number::Float(f) => f.is_finite() && f.fract() == 0.0,
+            Number::Decimal(s) => !canonical(s).contains('.'),
+        }
+    }
+
+    /// True for ±infinity.
+    pub fn is_infinite(&self) -> bool {
+        matches!(self, Number::Float(f) if f.is_infinite())
+    }
+
+    /// The exact value as plain decimal text without exponent or redundant zeros (`-12`,
+    /// `0.5`, `100000000000000000000`); infinities print as `+inf` / `-inf`.
+    pub fn decimal_text(&self) -> String {
+        match self {
+            Number::Int(i) => i.to_string(),
+            Number::UInt(u) => u.to_string(),
+            Number::Float(f) if f.is_infinite() => {
+                if *f > 0.0 { "+inf" } else { "-inf" }.to_owned()
+            }
+            Number::Float(f) => exact_decimal(*f),
+            Number::Decimal(s) => canonical(s),
         }
     }
 
@@ -50,27 +101,66 @@ impl Number {
         if !is_decimal_literal(text) {
             return None;
         }
+        let exact = canonical(text);
+        if let Ok(i) = exact.parse::<i64>() {
+            return Some(Number::Int(i));
+        }
         match text.parse::<f64>() {
-            // Keep the float only when it prints back to the same digits, so nothing is lost.
-            Ok(f) if f.is_finite() && canonical(&format!("{f}")) == canonical(text) => {
-                Some(Number::Float(f))
-            }
+            // Keep the float only when it holds exactly the written value; `0.1` stays decimal
+            // text so it reaches Terraform exactly as configured.
+            Ok(f) if f.is_finite() && exact_decimal(f) == exact => Some(Number::Float(f)),
             _ => Some(Number::Decimal(text.to_owned())),
         }
     }
+}
 
-    /// Canonical decimal text, used to compare numbers regardless of their form.
-    fn canonical_text(&self) -> String {
-        match self {
-            Number::Int(i) => i.to_string(),
-            Number::UInt(u) => u.to_string(),
-            Number::Float(f) if f.is_infinite() => {
-                if *f > 0.0 { "+inf" } else { "-inf" }.to_owned()
-            }
-            Number::Float(f) => canonical(&format!("{f}")),
-            Number::Decimal(s) => canonical(s),
+/// The exact decimal expansion of a finite float: every binary fraction has a finite one.
+fn exact_decimal(f: f64) -> String {
+    if f == 0.0 {
+        return "0".to_owned();
+    }
+    let bits = f.to_bits();
+    let negative = bits >> 63 == 1;
+    let biased = ((bits >> 52) & 0x7ff) as i64;
+    let fraction = bits & ((1 << 52) - 1);
+    let (mantissa, exponent) = if biased == 0 {
+        (fraction, -1074)
+    } else {
+        (fraction | (1 << 52), biased - 1075)
+    };
+    // Limbs hold nine decimal digits each, least significant first.
+    let mut limbs: Vec<u64> = vec![mantissa % 1_000_000_000, mantissa / 1_000_000_000];
+    let multiply = |limbs: &mut Vec<u64>, factor: u64| {
+        let mut carry = 0;
+        for limb in limbs.iter_mut() {
+            let product = *limb * factor + carry;
+            *limb = product % 1_000_000_000;
+            carry = product / 1_000_000_000;
+        }
+        while carry > 0 {
+            limbs.push(carry % 1_000_000_000);
+            carry /= 1_000_000_000;
+        }
+    };
+    // m·2^e for e < 0 equals m·5^-e / 10^-e, so only multiplications are needed.
+    let (factor, times, point) = if exponent >= 0 {
+        (2, exponent, 0)
+    } else {
+        (5, -exponent, -exponent)
+    };
+    for _ in 0..times {
+        multiply(&mut limbs, factor);
+    }
+    let mut digits = String::new();
+    for (i, limb) in limbs.iter().rev().enumerate() {
+        if i == 0 {
+            digits.push_str(&limb.to_string());
+        } else {
+            digits.push_str(&format!("{limb:09}"));
         }
     }
+    let sign = if negative { "-" } else { "" };
+    canonical(&format!("{sign}{digits}e-{point}"))
 }
 
 fn is_decimal_literal(text: &str) -> bool {
@@ -129,7 +219,7 @@ fn canonical(text: &str) -> String {
 
 impl PartialEq for Number {
     fn eq(&self, other: &Self) -> bool {
-        self.canonical_text() == other.canonical_text()
+        self.decimal_text() == other.decimal_text()
     }
 }
 
@@ -186,7 +276,37 @@ mod tests {
             Number::parse(big).map(|n| n.to_string()),
             Some(big.to_owned())
         );
+        assert_eq!(Number::parse("0.1"), Some(Number::Decimal("0.1".into())));
+        assert_eq!(Number::parse("5.000"), Some(Number::Int(5)));
         assert_eq!(Number::parse("1.2.3"), None);
         assert_eq!(Number::parse("abc"), None);
+    }
+
+    #[test]
+    fn floats_stand_for_their_exact_binary_value() {
+        assert_eq!(
+            Number::Float(0.1).decimal_text(),
+            "0.1000000000000000055511151231257827021181583404541015625"
+        );
+        assert_ne!(Number::Float(0.1), Number::Decimal("0.1".into()));
+        assert_eq!(Number::Float(0.5), Number::Decimal("0.5".into()));
+        assert_eq!(Number::Float(-2.25).decimal_text(), "-2.25");
+        assert_eq!(Number::Float(1e20).decimal_text(), "100000000000000000000");
+        // 2^-1074 has exactly 1074 decimal places, the first 323 of them zero.
+        let smallest = Number::Float(5e-324).decimal_text();
+        assert_eq!(smallest.len(), 2 + 1074);
+        assert!(smallest[2 + 323..].starts_with("49406564584124654417656879286822137236505980"));
+        assert_eq!(Number::Float(f64::MAX).decimal_text().len(), 309);
+    }
+
+    #[test]
+    fn exact_forms() {
+        assert_eq!(Number::Decimal("0.50".into()).exact_f64(), Some(0.5));
+        assert_eq!(Number::Decimal("0.1".into()).exact_f64(), None);
+        assert_eq!(Number::Float(0.1).exact_f64(), Some(0.1));
+        assert_eq!(Number::Decimal("7.0".into()).as_i64(), Some(7));
+        assert!(Number::UInt(u64::MAX).is_integer());
+        assert!(!Number::Decimal("1.5".into()).is_integer());
+        assert!(Number::Float(f64::INFINITY).is_infinite());
     }
 }
