@@ -1,6 +1,8 @@
 //! The tfplugin6 `Provider` gRPC service: the only place protocol messages are converted to
 //! and from framework types.
 
+pub mod codec;
+
 use crate::framework::Provider;
 use crate::proto::tfplugin6::provider_server::{self, ProviderServer};
 use std::sync::Arc;
