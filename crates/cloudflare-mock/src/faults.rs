@@ -1,0 +1,382 @@
+//! Injected faults, the per-credential rate limiter, and the middleware that applies both.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::server::ConnectionHandle;
+use crate::state::MockState;
+
+/// A fault to inject into Cloudflare routes.
+///
+/// Its JSON form (HTTP control surface) is flat, e.g.
+/// `{"operation":"create","kind":"server_error","status":503,"probability":1.0,"times":2}`;
+/// `operation`, `probability` (default 1) and `times` may be left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Fault {
+    /// Operation to break: `"list"`, `"create"`, `"get"`, `"update"`, `"delete"` or `"other"`;
+    /// `None` applies to every Cloudflare route.
+    #[serde(default)]
+    pub operation: Option<String>,
+    /// What happens when the fault fires.
+    #[serde(flatten)]
+    pub kind: FaultKind,
+    /// Chance that a matching request triggers the fault, from 0 to 1.
+    #[serde(default = "always_fires")]
+    pub probability: f64,
+    /// How many times the fault fires before it is removed; `None` keeps it forever.
+    #[serde(default)]
+    pub times: Option<u64>,
+}
+
+fn always_fires() -> f64 {
+    1.0
+}
+
+impl Fault {
+    /// A fault that fires on every matching request, forever.
+    pub fn always(operation: Option<&str>, kind: FaultKind) -> Fault {
+        Fault {
+            operation: operation.map(str::to_string),
+            kind,
+            probability: 1.0,
+            times: None,
+        }
+    }
+
+    /// A fault that fires on the next `times` matching requests.
+    pub fn times(operation: Option<&str>, kind: FaultKind, times: u64) -> Fault {
+        Fault {
+            times: Some(times),
+            ..Fault::always(operation, kind)
+        }
+    }
+}
+
+/// What an injected fault does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "FaultKindSpec", from = "FaultKindSpec")]
+pub enum FaultKind {
+    /// Answer with this 5xx status (other values fall back to 500) and an error envelope.
+    ServerError(u16),
+    /// Answer 429 with `Retry-After: retry_after_secs` and error code 971.
+    TooManyRequests {
+        /// Value of the `Retry-After` header, in seconds.
+        retry_after_secs: u64,
+    },
+    /// Wait this long, then handle the request normally.
+    Latency(Duration),
+    /// Close the connection before handling the request; the client gets no response.
+    DropConnection,
+    /// Handle the request (so a create really creates), then close the connection without
+    /// writing the response.
+    DropAfterCommit,
+}
+
+/// A request budget per credential over a sliding window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Requests allowed in any window.
+    pub requests: u32,
+    /// Length of the sliding window.
+    pub window: Duration,
+}
+
+impl Default for RateLimit {
+    /// Cloudflare's global API budget: 1200 requests per 5 minutes.
+    fn default() -> Self {
+        RateLimit {
+            requests: 1200,
+            window: Duration::from_secs(300),
+        }
+    }
+}
+
+/// The JSON form of [`FaultKind`] on the HTTP control surface, e.g. `{"kind":"latency","millis":250}`.
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum FaultKindSpec {
+    ServerError { status: u16 },
+    TooManyRequests { retry_after_secs: u64 },
+    Latency { millis: u64 },
+    DropConnection,
+    DropAfterCommit,
+}
+
+impl From<FaultKind> for FaultKindSpec {
+    fn from(kind: FaultKind) -> Self {
+        match kind {
+            FaultKind::ServerError(status) => FaultKindSpec::ServerError { status },
+            FaultKind::TooManyRequests { retry_after_secs } => {
+                FaultKindSpec::TooManyRequests { retry_after_secs }
+            }
+            FaultKind::Latency(delay) => FaultKindSpec::Latency {
+                millis: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            },
+            FaultKind::DropConnection => FaultKindSpec::DropConnection,
+            FaultKind::DropAfterCommit => FaultKindSpec::DropAfterCommit,
+        }
+    }
+}
+
+impl From<FaultKindSpec> for FaultKind {
+    fn from(spec: FaultKindSpec) -> Self {
+        match spec {
+            FaultKindSpec::ServerError { status } => FaultKind::ServerError(status),
+            FaultKindSpec::TooManyRequests { retry_after_secs } => {
+                FaultKind::TooManyRequests { retry_after_secs }
+            }
+            FaultKindSpec::Latency { millis } => FaultKind::Latency(Duration::from_millis(millis)),
+            FaultKindSpec::DropConnection => FaultKind::DropConnection,
+            FaultKindSpec::DropAfterCommit => FaultKind::DropAfterCommit,
+        }
+    }
+}
+
+/// Sliding-window log of accepted requests per credential.
+#[derive(Debug, Default)]
+pub(crate) struct RateLimiter {
+    pub(crate) limit: Option<RateLimit>,
+    windows: HashMap<String, VecDeque<Instant>>,
+}
+
+impl RateLimiter {
+    pub(crate) fn new(limit: Option<RateLimit>) -> RateLimiter {
+        RateLimiter {
+            limit,
+            windows: HashMap::new(),
+        }
+    }
+
+    pub(crate) fn set_limit(&mut self, limit: Option<RateLimit>) {
+        self.limit = limit;
+        self.windows.clear();
+    }
+
+    /// Records a request by `credential`, or returns how many seconds to wait if the budget is spent.
+    /// Refused requests are not recorded, so a client that honours `Retry-After` gets through.
+    pub(crate) fn check(&mut self, credential: &str, now: Instant) -> Result<(), u64> {
+        let Some(limit) = self.limit else {
+            return Ok(());
+        };
+        let log = self.windows.entry(credential.to_string()).or_default();
+        while log
+            .front()
+            .is_some_and(|&at| now.duration_since(at) >= limit.window)
+        {
+            log.pop_front();
+        }
+        if log.len() < limit.requests as usize {
+            log.push_back(now);
+            return Ok(());
+        }
+        let wait = log
+            .front()
+            .map(|&oldest| (oldest + limit.window).saturating_duration_since(now))
+            .unwrap_or(limit.window);
+        Err(ceil_secs(wait))
+    }
+}
+
+fn ceil_secs(wait: Duration) -> u64 {
+    let whole = wait.as_secs();
+    let rounded = if wait.subsec_nanos() > 0 {
+        whole + 1
+    } else {
+        whole
+    };
+    rounded.max(1)
+}
+
+/// What the fault middleware decided for one request.
+#[derive(Debug, Default)]
+pub(crate) struct FaultDecision {
+    pub(crate) delay: Duration,
+    pub(crate) outcome: Option<FaultKind>,
+}
+
+/// Picks the faults that fire for `operation`: every triggered latency adds up, and the first
+/// triggered other fault decides the outcome. Counts of fired faults go down; spent ones go away.
+pub(crate) fn decide(faults: &mut Vec<Fault>, operation: &str) -> FaultDecision {
+    let mut decision = FaultDecision::default();
+    for fault in faults.iter_mut() {
+        if fault
+            .operation
+            .as_deref()
+            .is_some_and(|wanted| wanted != operation)
+        {
+            continue;
+        }
+        if fault.times == Some(0) {
+            continue;
+        }
+        let is_latency = matches!(fault.kind, FaultKind::Latency(_));
+        if !is_latency && decision.outcome.is_some() {
+            continue;
+        }
+        let probability = fault.probability.clamp(0.0, 1.0);
+        if probability < 1.0 && rand::random::<f64>() >= probability {
+            continue;
+        }
+        if let Some(times) = fault.times.as_mut() {
+            *times -= 1;
+        }
+        match &fault.kind {
+            FaultKind::Latency(delay) => decision.delay += *delay,
+            other => decision.outcome = Some(other.clone()),
+        }
+    }
+    faults.retain(|fault| fault.times != Some(0));
+    decision
+}
+
+/// Counts the request and applies injected faults before the route runs.
+pub(crate) async fn fault_middleware(
+    State(state): State<MockState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path().starts_with("/__mock") {
+        // Unknown control paths fall through to the Cloudflare fallback; they are not API traffic.
+        return next.run(request).await;
+    }
+    let operation = crate::routes::classify(request.method(), request.uri().path());
+    state.count_request(operation);
+    let decision = state.decide_faults(operation);
+    if !decision.delay.is_zero() {
+        tokio::time::sleep(decision.delay).await;
+    }
+    let connection = request.extensions().get::<ConnectionHandle>().cloned();
+    match decision.outcome {
+        None => next.run(request).await,
+        Some(FaultKind::ServerError(status)) => {
+            let status = axum::http::StatusCode::from_u16(status)
+                .ok()
+                .filter(|s| s.is_server_error())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+            ApiError::Injected(status).into_response()
+        }
+        Some(FaultKind::TooManyRequests { retry_after_secs }) => {
+            ApiError::TooManyRequests { retry_after_secs }.into_response()
+        }
+        Some(FaultKind::Latency(_)) => next.run(request).await,
+        Some(FaultKind::DropConnection) => match connection {
+            Some(connection) => connection.drop_now().await,
+            None => ApiError::Injected(axum::http::StatusCode::BAD_GATEWAY).into_response(),
+        },
+        Some(FaultKind::DropAfterCommit) => {
+            let response = next.run(request).await;
+            match connection {
+                Some(connection) => {
+                    drop(response);
+                    connection.drop_now().await
+                }
+                None => {
+                    drop(response);
+                    ApiError::Injected(axum::http::StatusCode::BAD_GATEWAY).into_response()
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sliding_window_refuses_then_recovers() {
+        let mut limiter = RateLimiter::new(Some(RateLimit {
+            requests: 2,
+            window: Duration::from_secs(10),
+        }));
+        let start = Instant::now();
+        assert_eq!(limiter.check("a", start), Ok(()));
+        assert_eq!(limiter.check("a", start + Duration::from_secs(1)), Ok(()));
+        assert_eq!(limiter.check("a", start + Duration::from_secs(2)), Err(8));
+        // Another credential has its own budget.
+        assert_eq!(limiter.check("b", start + Duration::from_secs(2)), Ok(()));
+        assert_eq!(limiter.check("a", start + Duration::from_secs(10)), Ok(()));
+        assert_eq!(
+            limiter.check("a", start + Duration::from_millis(10_500)),
+            Err(1)
+        );
+    }
+
+    #[test]
+    fn counted_faults_expire_and_filters_apply() {
+        let mut faults = vec![
+            Fault::times(Some("create"), FaultKind::ServerError(503), 1),
+            Fault::always(None, FaultKind::Latency(Duration::from_millis(5))),
+        ];
+        let first = decide(&mut faults, "create");
+        assert_eq!(first.outcome, Some(FaultKind::ServerError(503)));
+        assert_eq!(first.delay, Duration::from_millis(5));
+        assert_eq!(faults.len(), 1);
+        let second = decide(&mut faults, "create");
+        assert_eq!(second.outcome, None);
+        let other = decide(&mut faults, "list");
+        assert_eq!(other.delay, Duration::from_millis(5));
+    }
+
+    #[test]
+    fn zero_probability_never_fires() {
+        let mut faults = vec![Fault {
+            probability: 0.0,
+            ..Fault::times(None, FaultKind::DropConnection, 3)
+        }];
+        for _ in 0..50 {
+            assert!(decide(&mut faults, "get").outcome.is_none());
+        }
+        assert_eq!(faults[0].times, Some(3));
+    }
+
+    #[test]
+    fn faults_have_a_flat_json_form_with_defaults() {
+        let fault: Fault =
+            serde_json::from_str(r#"{"operation":"create","kind":"server_error","status":503}"#)
+                .unwrap();
+        assert_eq!(
+            fault,
+            Fault::always(Some("create"), FaultKind::ServerError(503))
+        );
+        let text =
+            serde_json::to_string(&Fault::times(None, FaultKind::DropAfterCommit, 2)).unwrap();
+        let back: Fault = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, Fault::times(None, FaultKind::DropAfterCommit, 2));
+    }
+
+    #[test]
+    fn fault_kinds_have_a_readable_json_form() {
+        let kinds = [
+            (
+                FaultKind::ServerError(502),
+                r#"{"kind":"server_error","status":502}"#,
+            ),
+            (
+                FaultKind::TooManyRequests {
+                    retry_after_secs: 3,
+                },
+                r#"{"kind":"too_many_requests","retry_after_secs":3}"#,
+            ),
+            (
+                FaultKind::Latency(Duration::from_millis(250)),
+                r#"{"kind":"latency","millis":250}"#,
+            ),
+            (FaultKind::DropConnection, r#"{"kind":"drop_connection"}"#),
+            (
+                FaultKind::DropAfterCommit,
+                r#"{"kind":"drop_after_commit"}"#,
+            ),
+        ];
+        for (kind, text) in kinds {
+            assert_eq!(serde_json::to_string(&kind).unwrap(), text);
+            assert_eq!(serde_json::from_str::<FaultKind>(text).unwrap(), kind);
+        }
+    }
+}
