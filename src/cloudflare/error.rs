@@ -349,7 +349,9 @@ impl fmt::Display for HumanDuration {
         let secs = self.0.as_secs();
         let (minutes, seconds) = (secs / 60, secs % 60);
         match (minutes, seconds) {
-            (0, s) if millis % 1000 != 0 && s < 10 => write!(f, "{:.1}s", self.0.as_secs_f64()),
+            (0, s) if self.0.subsec_millis() != 0 && s < 10 => {
+                write!(f, "{:.1}s", self.0.as_secs_f64())
+            }
             (0, s) => write!(f, "{s}s"),
             (m, 0) => write!(f, "{m}m"),
             (m, s) => write!(f, "{m}m{s}s"),
