@@ -9,6 +9,7 @@ mod proto;
 
 pub mod cloudflare;
 pub mod framework;
+pub mod logging;
 pub mod protocol;
 pub mod provider;
 pub mod resources;

@@ -1,0 +1,332 @@
+//! The server end to end, in process: a real listener, real TLS with a host certificate shaped
+//! like Terraform's, and gRPC clients talking to it.
+
+use super::config::{ListenConfig, Network};
+use super::handshake::Address;
+use super::tls::testing::{host_cert, HostCert};
+use super::*;
+use crate::framework::resource::Context as ResourceContext;
+use crate::framework::{Diagnostics, ProviderData, Resource, Schema, Value};
+use crate::proto::plugin::grpc_broker_client::GrpcBrokerClient;
+use crate::proto::plugin::grpc_controller_client::GrpcControllerClient;
+use crate::proto::plugin::grpc_stdio_client::GrpcStdioClient;
+use crate::proto::plugin::Empty;
+use hyper_util::rt::TokioIo;
+use rustls::pki_types::ServerName;
+use rustls::SupportedProtocolVersion;
+use std::path::Path;
+use std::sync::Mutex;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::task::JoinHandle;
+use tonic::transport::{Channel, Endpoint};
+use tonic_health::pb::health_check_response::ServingStatus;
+use tonic_health::pb::health_client::HealthClient;
+use tonic_health::pb::HealthCheckRequest;
+
+/// A provider with nothing in it: these tests are about the transport.
+struct EmptyProvider;
+
+#[async_trait::async_trait]
+impl Provider for EmptyProvider {
+    fn type_name(&self) -> &'static str {
+        "empty"
+    }
+
+    fn schema(&self) -> Schema {
+        Schema::default()
+    }
+
+    async fn configure(
+        &self,
+        _ctx: &ResourceContext,
+        _config: &Value,
+        _diagnostics: &mut Diagnostics,
+    ) -> Option<ProviderData> {
+        None
+    }
+
+    fn resources(&self) -> Vec<Arc<dyn Resource>> {
+        Vec::new()
+    }
+}
+
+fn settings(network: Network, dir: &Path, client_cert_pem: Option<String>) -> Settings {
+    Settings {
+        protocol_version: PROTOCOL_VERSION,
+        listen: ListenConfig {
+            network,
+            socket_dir: dir.to_owned(),
+            socket_group: None,
+            ports: 0..=0,
+        },
+        client_cert_pem,
+        grace: SHUTDOWN_GRACE,
+    }
+}
+
+/// A running server and what a host learns from its handshake line.
+struct Running {
+    address: Address,
+    server_cert: Option<CertificateDer<'static>>,
+    line: String,
+    shutdown: CancellationToken,
+    served: JoinHandle<Result<(), ServeError>>,
+}
+
+fn start(settings: &Settings) -> Running {
+    let server = BoundServer::bind(settings).unwrap();
+    let address = server.address().clone();
+    let server_cert = server.server_certificate().cloned();
+    let line = server.handshake_line();
+    let shutdown = CancellationToken::new();
+    let served = tokio::spawn(server.serve(Arc::new(EmptyProvider), shutdown.clone()));
+    Running {
+        address,
+        server_cert,
+        line,
+        shutdown,
+        served,
+    }
+}
+
+trait Stream: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Stream for T {}
+
+async fn connect_raw(address: &Address) -> Box<dyn Stream> {
+    match address {
+        Address::Unix(path) => Box::new(tokio::net::UnixStream::connect(path).await.unwrap()),
+        Address::Tcp(addr) => Box::new(tokio::net::TcpStream::connect(addr).await.unwrap()),
+    }
+}
+
+/// A client TLS configuration that trusts exactly the server's certificate for `localhost`
+/// (as go-plugin's client does) and presents `client` if given.
+fn client_tls(
+    server_cert: &CertificateDer<'static>,
+    client: Option<&HostCert>,
+    version: &'static SupportedProtocolVersion,
+) -> rustls::ClientConfig {
+    let provider = tls::crypto_provider();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(server_cert.clone()).unwrap();
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[version])
+        .unwrap()
+        .with_root_certificates(roots);
+    let mut config = match client {
+        Some(host) => builder
+            .with_client_auth_cert(vec![host.der.clone()], host.key.clone_key())
+            .unwrap(),
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    config
+}
+
+async fn connect_tls(
+    address: &Address,
+    config: rustls::ClientConfig,
+) -> std::io::Result<tokio_rustls::client::TlsStream<Box<dyn Stream>>> {
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let name = ServerName::try_from("localhost").unwrap();
+    connector.connect(name, connect_raw(address).await).await
+}
+
+/// A gRPC channel over one already-open connection.
+async fn channel_over<S: Stream>(stream: S) -> Channel {
+    let slot = Arc::new(Mutex::new(Some(stream)));
+    Endpoint::from_static("http://localhost")
+        .connect_with_connector(tower::service_fn(move |_| {
+            let stream = slot.lock().unwrap().take();
+            async move {
+                stream
+                    .map(TokioIo::new)
+                    .ok_or_else(|| std::io::Error::other("the test connection was already used"))
+            }
+        }))
+        .await
+        .unwrap()
+}
+
+async fn plugin_health(channel: Channel) -> Result<ServingStatus, tonic::Status> {
+    let response = HealthClient::new(channel)
+        .check(HealthCheckRequest {
+            service: "plugin".into(),
+        })
+        .await?;
+    Ok(response.into_inner().status())
+}
+
+/// Whether the server refused this TLS client. With TLS 1.3 the client finishes its side of
+/// the handshake before the server has judged its certificate, so a refusal can also show up
+/// as an alert or a closed connection on the first read.
+async fn refused(config: rustls::ClientConfig, address: &Address) -> bool {
+    let Ok(mut stream) = connect_tls(address, config).await else {
+        return true;
+    };
+    let _ = stream.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await;
+    let _ = stream.flush().await;
+    let mut buf = [0u8; 64];
+    match tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf)).await {
+        Ok(Ok(0)) | Ok(Err(_)) => true,
+        Ok(Ok(_)) => false,
+        Err(_) => panic!("the server neither answered nor refused"),
+    }
+}
+
+const VERSIONS: [&SupportedProtocolVersion; 2] = [&rustls::version::TLS13, &rustls::version::TLS12];
+
+#[tokio::test]
+async fn mtls_admits_only_the_pinned_host_and_shuts_down_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = host_cert();
+    let running = start(&settings(Network::Unix, dir.path(), Some(host.pem.clone())));
+    let server_cert = running.server_cert.clone().expect("TLS is on");
+
+    // The handshake line announces the socket and the certificate.
+    let fields: Vec<&str> = running.line.split('|').collect();
+    let Address::Unix(socket) = &running.address else {
+        panic!("expected a unix socket")
+    };
+    assert_eq!(fields[..4], ["1", "6", "unix", socket.to_str().unwrap()]);
+    assert_eq!(fields[4], "grpc");
+    use base64::Engine as _;
+    let announced = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(fields[5])
+        .unwrap();
+    assert_eq!(announced, server_cert.as_ref());
+
+    for version in VERSIONS {
+        // (b) no client certificate, (c) a certificate that is not the pinned one.
+        assert!(
+            refused(client_tls(&server_cert, None, version), &running.address).await,
+            "a client without a certificate got in ({version:?})"
+        );
+        let stranger = host_cert();
+        assert!(
+            refused(
+                client_tls(&server_cert, Some(&stranger), version),
+                &running.address
+            )
+            .await,
+            "a client with another certificate got in ({version:?})"
+        );
+    }
+
+    // (a) the pinned P-521 certificate gets in, over TLS 1.3 and 1.2, and the refusals above
+    // did not disturb the server.
+    for version in VERSIONS {
+        let stream = connect_tls(
+            &running.address,
+            client_tls(&server_cert, Some(&host), version),
+        )
+        .await
+        .unwrap();
+        assert_eq!(stream.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+        assert_eq!(stream.get_ref().1.protocol_version(), Some(version.version));
+        let status = plugin_health(channel_over(stream).await).await.unwrap();
+        assert_eq!(status, ServingStatus::Serving);
+    }
+
+    // Like Terraform: one connection carrying the stdio and broker streams, then Shutdown.
+    let stream = connect_tls(
+        &running.address,
+        client_tls(&server_cert, Some(&host), &rustls::version::TLS13),
+    )
+    .await
+    .unwrap();
+    let channel = channel_over(stream).await;
+    let mut stdio = GrpcStdioClient::new(channel.clone())
+        .stream_stdio(())
+        .await
+        .unwrap()
+        .into_inner();
+    let (_broker_tx, broker_rx) = tokio::sync::mpsc::channel(1);
+    let mut broker = GrpcBrokerClient::new(channel.clone())
+        .start_stream(tokio_stream::wrappers::ReceiverStream::new(broker_rx))
+        .await
+        .unwrap()
+        .into_inner();
+
+    // (d) Shutdown is answered, the streams end cleanly, and serving stops within go-plugin's
+    // 2 s allowance.
+    GrpcControllerClient::new(channel.clone())
+        .shutdown(Empty {})
+        .await
+        .unwrap();
+    assert!(running.shutdown.is_cancelled());
+    let served = tokio::time::timeout(Duration::from_secs(2), running.served)
+        .await
+        .expect("the server kept running after Shutdown");
+    served.unwrap().unwrap();
+    assert!(matches!(stdio.message().await, Ok(None)));
+    assert!(matches!(broker.message().await, Ok(None)));
+    assert!(!socket.exists(), "the socket file outlived the server");
+}
+
+#[tokio::test]
+async fn plaintext_over_tcp_when_no_client_certificate_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let running = start(&settings(Network::Tcp, dir.path(), None));
+    let Address::Tcp(addr) = running.address else {
+        panic!("expected TCP")
+    };
+    assert!(addr.ip().is_loopback());
+    assert_eq!(running.line, format!("1|6|tcp|{addr}|grpc|"));
+    assert!(running.server_cert.is_none());
+
+    let channel = channel_over(connect_raw(&running.address).await).await;
+    assert_eq!(
+        plugin_health(channel.clone()).await.unwrap(),
+        ServingStatus::Serving
+    );
+    // Unknown health services are reported as such, not as serving.
+    let unknown = HealthClient::new(channel.clone())
+        .check(HealthCheckRequest {
+            service: "nonexistent".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(unknown.code(), tonic::Code::NotFound);
+
+    running.shutdown.cancel();
+    tokio::time::timeout(Duration::from_secs(2), running.served)
+        .await
+        .expect("the server kept running after shutdown")
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_bad_client_certificate_variable_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = BoundServer::bind(&settings(
+        Network::Unix,
+        dir.path(),
+        Some("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n".into()),
+    ))
+    .unwrap_err();
+    assert!(matches!(error, ServeError::Tls(_)), "{error}");
+    // Nothing was left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn command_line_parsing() {
+    let parse = |args: &[&str]| Command::parse(args.iter().copied());
+    assert_eq!(parse(&[]), Ok(Command::Serve));
+    assert_eq!(parse(&["--debug"]), Ok(Command::Debug));
+    assert_eq!(parse(&["-debug"]), Ok(Command::Debug));
+    assert_eq!(parse(&["--version"]), Ok(Command::Version));
+    assert_eq!(parse(&["--debug", "--help"]), Ok(Command::Help));
+    assert_eq!(parse(&["--version", "--debug"]), Ok(Command::Version));
+    assert!(parse(&["--serve"]).is_err());
+    assert_eq!(
+        version_text(),
+        format!(
+            "terraform-provider-cloudflare {}",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    assert!(usage().contains("--debug"));
+}
