@@ -1,8 +1,119 @@
-//! The `cloudflare` provider: its schema, its configuration, and the resources it offers.
+//! The `cloudflare` provider: its schema, its configuration (each setting from the provider
+//! block first, then from its environment variable), and the resources it offers.
+//!
+//! Resolution is a pure function of the configuration and an environment lookup, so tests
+//! never touch the process environment.
 
+use crate::cloudflare::{self, Auth, ClientConfig, RateLimit, RetryPolicy};
 use crate::framework::resource::Context;
-use crate::framework::{Diagnostics, Provider, ProviderData, Resource, Schema, Value};
+use crate::framework::{
+    Attribute, AttributePath, Block, Diagnostics, Number, Provider, ProviderData, Resource, Schema,
+    Value,
+};
 use std::sync::Arc;
+use std::time::Duration;
+
+/// One provider setting: its key in the `provider "cloudflare" {}` block and the environment
+/// variable read when the block leaves it unset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Setting {
+    /// The attribute name in the provider block.
+    pub key: &'static str,
+    /// The environment variable used as a fallback.
+    pub env: &'static str,
+}
+
+/// Every provider setting, in one place.
+pub mod settings {
+    use super::Setting;
+
+    /// API token (preferred credential).
+    pub const API_TOKEN: Setting = Setting {
+        key: "api_token",
+        env: "CLOUDFLARE_API_TOKEN",
+    };
+    /// Global API key (legacy credential, needs `email`).
+    pub const API_KEY: Setting = Setting {
+        key: "api_key",
+        env: "CLOUDFLARE_API_KEY",
+    };
+    /// Email address that goes with the global API key.
+    pub const EMAIL: Setting = Setting {
+        key: "email",
+        env: "CLOUDFLARE_EMAIL",
+    };
+    /// Origin CA user service key.
+    pub const API_USER_SERVICE_KEY: Setting = Setting {
+        key: "api_user_service_key",
+        env: "CLOUDFLARE_API_USER_SERVICE_KEY",
+    };
+    /// API root URL.
+    pub const BASE_URL: Setting = Setting {
+        key: "base_url",
+        env: "CLOUDFLARE_BASE_URL",
+    };
+    /// Text appended to the User-Agent header.
+    pub const USER_AGENT_OPERATOR_SUFFIX: Setting = Setting {
+        key: "user_agent_operator_suffix",
+        env: "CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX",
+    };
+    /// Retries after a failed request.
+    pub const RETRIES: Setting = Setting {
+        key: "retries",
+        env: "CLOUDFLARE_RETRIES",
+    };
+    /// Shortest wait between retries, in seconds.
+    pub const MIN_BACKOFF: Setting = Setting {
+        key: "min_backoff",
+        env: "CLOUDFLARE_MIN_BACKOFF",
+    };
+    /// Longest computed wait between retries, in seconds.
+    pub const MAX_BACKOFF: Setting = Setting {
+        key: "max_backoff",
+        env: "CLOUDFLARE_MAX_BACKOFF",
+    };
+    /// Client-side request rate limit, requests per second (0 disables it).
+    pub const RPS: Setting = Setting {
+        key: "rps",
+        env: "CLOUDFLARE_RPS",
+    };
+    /// Total time budget for retrying one request, in seconds.
+    pub const MAX_RETRY_DURATION: Setting = Setting {
+        key: "max_retry_duration",
+        env: "CLOUDFLARE_MAX_RETRY_DURATION",
+    };
+
+    /// The three mutually exclusive credentials, in order of preference.
+    pub const CREDENTIALS: [Setting; 3] = [API_TOKEN, API_KEY, API_USER_SERVICE_KEY];
+}
+
+use settings::*;
+
+/// Defaults for the reliability settings.
+pub mod defaults {
+    /// Retries after the first attempt (cloudflare-go's current default).
+    pub const RETRIES: u32 = 10;
+    /// Seconds.
+    pub const MIN_BACKOFF: f64 = 1.0;
+    /// Seconds.
+    pub const MAX_BACKOFF: f64 = 30.0;
+    /// Requests per second: Cloudflare's budget of 1200 requests per 5 minutes.
+    pub const RPS: f64 = 4.0;
+    /// Seconds: as long as Cloudflare blocks a client that exceeded its budget.
+    pub const MAX_RETRY_DURATION: f64 = 300.0;
+}
+
+/// Accepted ranges of the numeric settings (inclusive).
+mod limits {
+    pub const RETRIES: (f64, f64) = (0.0, 100.0);
+    pub const BACKOFF: (f64, f64) = (0.0, 3600.0);
+    pub const RPS: (f64, f64) = (0.0, 10_000.0);
+    pub const MAX_RETRY_DURATION: (f64, f64) = (0.0, 86_400.0);
+}
+
+/// Allowed length of an API token and a global API key (Cloudflare's own checks).
+const API_TOKEN_LENGTH: (usize, usize) = (40, 80);
+const API_KEY_LENGTH: (usize, usize) = (37, 60);
 
 /// The `cloudflare` provider.
 #[derive(Debug, Default)]
@@ -15,23 +126,928 @@ impl Provider for CloudflareProvider {
     }
 
     fn schema(&self) -> Schema {
-        Schema::default()
+        provider_schema()
+    }
+
+    fn validate_config(&self, config: &Value, diagnostics: &mut Diagnostics) {
+        validate(config, &process_env, diagnostics);
     }
 
     async fn configure(
         &self,
-        _ctx: &Context,
-        _config: &Value,
+        ctx: &Context,
+        config: &Value,
         diagnostics: &mut Diagnostics,
     ) -> Option<ProviderData> {
-        diagnostics.error(
-            "Provider Not Ready",
-            "The cloudflare provider cannot be configured yet.",
-        );
-        None
+        let resolved = match resolve(config, &process_env) {
+            Ok(resolved) => resolved,
+            Err(problems) => {
+                diagnostics.extend(problems);
+                return None;
+            }
+        };
+        let client_config = resolved.client_config(ctx.terraform_version.as_deref());
+        match cloudflare::Client::new(client_config) {
+            Ok(client) => Some(Arc::new(client)),
+            Err(err) => {
+                diagnostics.error(
+                    "Invalid Provider Configuration",
+                    format!(
+                        "The Cloudflare API client could not be built: {err}. Check the \
+                         provider block and the CLOUDFLARE_* environment variables."
+                    ),
+                );
+                None
+            }
+        }
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        Vec::new()
+        crate::resources::all()
+    }
+}
+
+fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// The schema of the `provider "cloudflare" {}` block.
+pub fn provider_schema() -> Schema {
+    let attributes = vec![
+        Attribute::string(API_TOKEN.key)
+            .sensitive()
+            .description(format!(
+            "The API token used to authenticate with Cloudflare (recommended). Create one with \
+             the \"Access: Organizations, Identity Providers, and Groups\" permission. Must be \
+             40 to 80 letters, digits, `-` or `_`. Falls back to the `{}` environment variable. \
+             Conflicts with `api_key` and `api_user_service_key`.",
+            API_TOKEN.env
+        )),
+        Attribute::string(API_KEY.key)
+            .sensitive()
+            .description(format!(
+                "The global API key (legacy). Requires `email`. Must be 37 to 60 letters, digits, \
+             `-` or `_`. Falls back to the `{}` environment variable. Conflicts with \
+             `api_token` and `api_user_service_key`.",
+                API_KEY.env
+            )),
+        Attribute::string(EMAIL.key).description(format!(
+            "The email address of the account that owns `api_key`. Falls back to the `{}` \
+             environment variable.",
+            EMAIL.env
+        )),
+        Attribute::string(API_USER_SERVICE_KEY.key)
+            .sensitive()
+            .description(format!(
+                "An Origin CA user service key. Falls back to the `{}` environment variable. \
+                 Conflicts with `api_token` and `api_key`.",
+                API_USER_SERVICE_KEY.env
+            )),
+        Attribute::string(BASE_URL.key).description(format!(
+            "The root URL of the Cloudflare API, for example to go through a proxy. Defaults \
+             to `{}`. Falls back to the `{}` environment variable.",
+            cloudflare::DEFAULT_BASE_URL,
+            BASE_URL.env
+        )),
+        Attribute::string(USER_AGENT_OPERATOR_SUFFIX.key).description(format!(
+            "Text appended to the `User-Agent` header of every API request, so that requests \
+             can be attributed to a team or pipeline in Cloudflare's audit logs. Falls back to \
+             the `{}` environment variable.",
+            USER_AGENT_OPERATOR_SUFFIX.env
+        )),
+        Attribute::number(RETRIES.key).description(format!(
+            "How many times a failed request (HTTP 408, 429, 5xx, timeouts and connection \
+             errors) is retried. Whole number from {} to {}; defaults to {}. Falls back to the \
+             `{}` environment variable. Not in Cloudflare's v5 provider.",
+            limits::RETRIES.0,
+            limits::RETRIES.1,
+            defaults::RETRIES,
+            RETRIES.env
+        )),
+        Attribute::number(MIN_BACKOFF.key).description(format!(
+            "The shortest wait between retries, in seconds (fractions allowed, {} to {}); \
+             defaults to {}. Falls back to the `{}` environment variable. Not in Cloudflare's \
+             v5 provider.",
+            limits::BACKOFF.0,
+            limits::BACKOFF.1,
+            defaults::MIN_BACKOFF,
+            MIN_BACKOFF.env
+        )),
+        Attribute::number(MAX_BACKOFF.key).description(format!(
+            "The longest computed wait between retries, in seconds (fractions allowed, {} to \
+             {}, at least `min_backoff`); defaults to {}. A `Retry-After` sent by Cloudflare is \
+             honoured even when longer. Falls back to the `{}` environment variable. Not in \
+             Cloudflare's v5 provider.",
+            limits::BACKOFF.0,
+            limits::BACKOFF.1,
+            defaults::MAX_BACKOFF,
+            MAX_BACKOFF.env
+        )),
+        Attribute::number(RPS.key).description(format!(
+            "The most API requests per second this provider sends, shared by all resources; \
+             `0` disables the limit. Defaults to {}, which matches Cloudflare's budget of 1200 \
+             requests per 5 minutes. Lower it when other tools use the same credentials. \
+             Falls back to the `{}` environment variable. Not in Cloudflare's v5 provider.",
+            defaults::RPS,
+            RPS.env
+        )),
+        Attribute::number(MAX_RETRY_DURATION.key).description(format!(
+            "The total time, in seconds, after which no further retry of a request is \
+             started ({} to {}); defaults to {}. Falls back to the `{}` environment variable. \
+             Not in Cloudflare's v5 provider.",
+            limits::MAX_RETRY_DURATION.0,
+            limits::MAX_RETRY_DURATION.1,
+            defaults::MAX_RETRY_DURATION,
+            MAX_RETRY_DURATION.env
+        )),
+    ];
+    Schema {
+        version: 0,
+        block: Block {
+            attributes,
+            description: "The Cloudflare provider manages Cloudflare Zero Trust Access identity \
+                          providers. Authenticate with an API token (api_token or \
+                          CLOUDFLARE_API_TOKEN)."
+                .into(),
+            markdown_description: "The Cloudflare provider manages Cloudflare Zero Trust Access \
+                                   identity providers. Authenticate with an API token \
+                                   (`api_token` or `CLOUDFLARE_API_TOKEN`)."
+                .into(),
+            ..Block::default()
+        },
+    }
+}
+
+/// Where a resolved setting came from; messages name the attribute or the variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Config,
+    Env,
+}
+
+impl Source {
+    fn name(self, setting: Setting) -> &'static str {
+        match self {
+            Source::Config => setting.key,
+            Source::Env => setting.env,
+        }
+    }
+}
+
+/// The provider configuration after merging the provider block with the environment.
+#[derive(Clone, PartialEq)]
+pub struct ResolvedConfig {
+    /// Credentials (Debug never shows them).
+    pub auth: Auth,
+    /// API root.
+    pub base_url: String,
+    /// Appended to the User-Agent.
+    pub user_agent_suffix: Option<String>,
+    /// Retry behaviour.
+    pub retry: RetryPolicy,
+    /// Client-side rate limit; `None` when disabled.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl std::fmt::Debug for ResolvedConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `Auth`'s own Debug redacts the secrets.
+        f.debug_struct("ResolvedConfig")
+            .field("auth", &self.auth)
+            .field("base_url", &self.base_url)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .finish()
+    }
+}
+
+impl ResolvedConfig {
+    /// The client configuration, with a User-Agent naming this provider, Terraform and the
+    /// operator suffix.
+    pub fn client_config(&self, terraform_version: Option<&str>) -> ClientConfig {
+        let mut user_agent = cloudflare::user_agent(env!("CARGO_PKG_VERSION"), terraform_version);
+        if let Some(suffix) = &self.user_agent_suffix {
+            user_agent.push(' ');
+            user_agent.push_str(suffix);
+        }
+        ClientConfig {
+            base_url: self.base_url.clone(),
+            auth: self.auth.clone(),
+            user_agent,
+            retry: self.retry.clone(),
+            rate_limit: self.rate_limit.clone(),
+            request_timeout: cloudflare::DEFAULT_REQUEST_TIMEOUT,
+        }
+    }
+}
+
+/// A string setting from the provider block, else from the environment. Empty environment
+/// values count as unset (a common way of "unsetting" a variable in CI).
+fn lookup_string(
+    config: &Value,
+    setting: Setting,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<(String, Source)> {
+    if let Some(value) = config.attr(setting.key).as_str() {
+        return Some((value.to_owned(), Source::Config));
+    }
+    env(setting.env)
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| (v, Source::Env))
+}
+
+/// A number setting from the provider block, else from the environment.
+fn lookup_number(
+    config: &Value,
+    setting: Setting,
+    env: &dyn Fn(&str) -> Option<String>,
+    diagnostics: &mut Diagnostics,
+) -> Option<(f64, Source)> {
+    if let Value::Number(n) = config.attr(setting.key) {
+        return Some((n.as_f64(), Source::Config));
+    }
+    let text = env(setting.env).filter(|v| !v.trim().is_empty())?;
+    match Number::parse(text.trim()) {
+        Some(n) => Some((n.as_f64(), Source::Env)),
+        None => {
+            diagnostics.error(
+                "Invalid Environment Variable",
+                format!(
+                    "{} must be a number, got {text:?}. Fix or unset the variable, or set \
+                     `{}` in the provider block (which takes precedence).",
+                    setting.env, setting.key
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Checks one number against its range; `whole` also demands an integer.
+fn check_range(
+    setting: Setting,
+    source: Source,
+    value: f64,
+    (low, high): (f64, f64),
+    whole: bool,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let ok = value.is_finite() && value >= low && value <= high && (!whole || value.fract() == 0.0);
+    if !ok {
+        let what = if whole { "a whole number" } else { "a number" };
+        let detail = format!(
+            "{} must be {what} between {low} and {high}, got {value}.",
+            source.name(setting)
+        );
+        match source {
+            Source::Config => diagnostics.attribute_error(
+                AttributePath::attribute(setting.key),
+                "Invalid Attribute Value",
+                detail,
+            ),
+            Source::Env => diagnostics.error("Invalid Environment Variable", detail),
+        }
+    }
+    ok
+}
+
+/// Why a credential does not look like one Cloudflare issues, without revealing it.
+fn credential_shape_problem(value: &str, (min, max): (usize, usize)) -> Option<String> {
+    let length = value.chars().count();
+    if !value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        Some("contains a character other than letters, digits, '-' and '_'".into())
+    } else if length < min {
+        Some(format!("is shorter than {min} characters"))
+    } else if length > max {
+        Some(format!("is longer than {max} characters"))
+    } else {
+        None
+    }
+}
+
+/// Configuration-time checks (values may still be unknown; unknown values are skipped).
+/// Only the provider block is checked for conflicts; the environment is consulted only to
+/// avoid demanding `email` when `CLOUDFLARE_EMAIL` provides it.
+pub fn validate(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+    diagnostics: &mut Diagnostics,
+) {
+    for (setting, length, what) in [
+        (API_TOKEN, API_TOKEN_LENGTH, "API tokens"),
+        (API_KEY, API_KEY_LENGTH, "API keys"),
+    ] {
+        if let Some(value) = config.attr(setting.key).as_str() {
+            if let Some(problem) = credential_shape_problem(value, length) {
+                diagnostics.attribute_error(
+                    AttributePath::attribute(setting.key),
+                    "Invalid Attribute Value Match",
+                    format!(
+                        "Attribute {} {problem}. {what} are {} to {} characters of letters, \
+                         digits, '-' and '_'; check that the whole value was copied.",
+                        setting.key, length.0, length.1
+                    ),
+                );
+            }
+        }
+    }
+
+    let set_in_config: Vec<Setting> = CREDENTIALS
+        .into_iter()
+        .filter(|s| !config.attr(s.key).is_null() && !config.attr(s.key).is_unknown())
+        .collect();
+    if let [first, rest @ ..] = set_in_config.as_slice() {
+        for other in rest {
+            diagnostics.attribute_error(
+                AttributePath::attribute(other.key),
+                "Invalid Attribute Combination",
+                format!(
+                    "Attribute \"{}\" cannot be specified when \"{}\" is specified. Configure \
+                     exactly one of api_token, api_key (with email) or api_user_service_key.",
+                    other.key, first.key
+                ),
+            );
+        }
+    }
+
+    let api_key = config.attr(API_KEY.key);
+    let email = config.attr(EMAIL.key);
+    if !api_key.is_null()
+        && !api_key.is_unknown()
+        && email.is_null()
+        && env(EMAIL.env).is_none_or(|v| v.trim().is_empty())
+    {
+        diagnostics.attribute_error(
+            AttributePath::attribute(API_KEY.key),
+            "Invalid Attribute Combination",
+            format!(
+                "Attribute \"{}\" must be specified when \"{}\" is specified (or set the {} \
+                 environment variable).",
+                EMAIL.key, API_KEY.key, EMAIL.env
+            ),
+        );
+    }
+
+    if let Some(url) = config.attr(BASE_URL.key).as_str() {
+        if let Some(problem) = base_url_problem(url) {
+            diagnostics.attribute_error(
+                AttributePath::attribute(BASE_URL.key),
+                "Invalid Attribute Value",
+                format!("Attribute base_url {problem}."),
+            );
+        }
+    }
+
+    let mut numbers = Vec::new();
+    for (setting, range, whole) in number_settings() {
+        if let Value::Number(n) = config.attr(setting.key) {
+            let value = n.as_f64();
+            if check_range(setting, Source::Config, value, range, whole, diagnostics) {
+                numbers.push((setting, value));
+            }
+        }
+    }
+    let known = |s: Setting| numbers.iter().find(|(n, _)| *n == s).map(|(_, v)| *v);
+    if let (Some(min), Some(max)) = (known(MIN_BACKOFF), known(MAX_BACKOFF)) {
+        if max < min {
+            diagnostics.attribute_error(
+                AttributePath::attribute(MAX_BACKOFF.key),
+                "Invalid Attribute Combination",
+                format!("max_backoff ({max}) must not be less than min_backoff ({min})."),
+            );
+        }
+    }
+}
+
+fn number_settings() -> [(Setting, (f64, f64), bool); 5] {
+    [
+        (RETRIES, limits::RETRIES, true),
+        (MIN_BACKOFF, limits::BACKOFF, false),
+        (MAX_BACKOFF, limits::BACKOFF, false),
+        (RPS, limits::RPS, false),
+        (MAX_RETRY_DURATION, limits::MAX_RETRY_DURATION, false),
+    ]
+}
+
+fn base_url_problem(url: &str) -> Option<&'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        None => Some("must start with https:// (or http:// for a local proxy)"),
+        Some(host) if host.is_empty() || host.starts_with('/') => Some("must name a host"),
+        Some(_) if url.chars().any(char::is_whitespace) => Some("must not contain spaces"),
+        Some(_) => None,
+    }
+}
+
+/// Merges the provider block with the environment and checks the result. Credentials set in
+/// the provider block take precedence as a whole: when any is set there, credential
+/// environment variables are ignored, so an exported `CLOUDFLARE_API_TOKEN` never conflicts
+/// with an `api_key` written in configuration.
+pub fn resolve(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<ResolvedConfig, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+
+    let unknown: Vec<String> = provider_schema()
+        .block
+        .attributes
+        .into_iter()
+        .map(|a| a.name)
+        .filter(|name| config.attr(name).is_unknown())
+        .collect();
+    if !unknown.is_empty() {
+        diagnostics.error(
+            "Provider Configuration Not Yet Known",
+            format!(
+                "The provider block sets {} from values that are only known after apply. The \
+                 provider needs them to talk to Cloudflare; use values known at plan time (for \
+                 example variables or environment variables), or apply the resources they come \
+                 from first with -target.",
+                unknown.join(", ")
+            ),
+        );
+        return Err(diagnostics);
+    }
+
+    let auth = resolve_auth(config, env, &mut diagnostics);
+
+    let base_url = match lookup_string(config, BASE_URL, env) {
+        Some((url, source)) => {
+            if let Some(problem) = base_url_problem(&url) {
+                diagnostics.error(
+                    "Invalid Provider Configuration",
+                    format!("{} {problem}.", source.name(BASE_URL)),
+                );
+            }
+            url.trim_end_matches('/').to_owned()
+        }
+        None => cloudflare::DEFAULT_BASE_URL.to_owned(),
+    };
+
+    let user_agent_suffix = lookup_string(config, USER_AGENT_OPERATOR_SUFFIX, env)
+        .map(|(s, _)| s.trim().to_owned())
+        .filter(|s| !s.is_empty());
+
+    let mut number = |setting: Setting, default: f64| -> f64 {
+        let (range, whole) = number_settings()
+            .into_iter()
+            .find(|(s, _, _)| *s == setting)
+            .map(|(_, r, w)| (r, w))
+            .unwrap_or(((0.0, f64::MAX), false));
+        match lookup_number(config, setting, env, &mut diagnostics) {
+            Some((value, source))
+                if check_range(setting, source, value, range, whole, &mut diagnostics) =>
+            {
+                value
+            }
+            _ => default,
+        }
+    };
+    let retries = number(RETRIES, f64::from(defaults::RETRIES));
+    let min_backoff = number(MIN_BACKOFF, defaults::MIN_BACKOFF);
+    let max_backoff = number(MAX_BACKOFF, defaults::MAX_BACKOFF);
+    let rps = number(RPS, defaults::RPS);
+    let max_retry_duration = number(MAX_RETRY_DURATION, defaults::MAX_RETRY_DURATION);
+    if max_backoff < min_backoff {
+        diagnostics.error(
+            "Invalid Provider Configuration",
+            format!(
+                "max_backoff ({max_backoff} s) must not be less than min_backoff \
+                 ({min_backoff} s); check the provider block and the {} and {} environment \
+                 variables.",
+                MAX_BACKOFF.env, MIN_BACKOFF.env
+            ),
+        );
+    }
+
+    match auth {
+        Some(auth) if !diagnostics.has_errors() => Ok(ResolvedConfig {
+            auth,
+            base_url,
+            user_agent_suffix,
+            retry: RetryPolicy {
+                // The range check above keeps these casts exact.
+                max_retries: retries as u32,
+                min_backoff: Duration::from_secs_f64(min_backoff),
+                max_backoff: Duration::from_secs_f64(max_backoff),
+                max_elapsed: Duration::from_secs_f64(max_retry_duration),
+            },
+            rate_limit: rate_limit_for(rps),
+        }),
+        _ => Err(diagnostics),
+    }
+}
+
+/// Requests per second as a budget. Whole numbers allow that many requests in any second;
+/// fractions space single requests evenly (3.5 → one every ~286 ms).
+fn rate_limit_for(rps: f64) -> Option<RateLimit> {
+    if rps <= 0.0 {
+        None
+    } else if rps.fract() == 0.0 {
+        Some(RateLimit {
+            requests: rps as u32,
+            per: Duration::from_secs(1),
+        })
+    } else {
+        Some(RateLimit {
+            requests: 1,
+            per: Duration::from_secs_f64(1.0 / rps),
+        })
+    }
+}
+
+fn resolve_auth(
+    config: &Value,
+    env: &dyn Fn(&str) -> Option<String>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Auth> {
+    let from_config: Vec<(Setting, String)> = CREDENTIALS
+        .into_iter()
+        .filter_map(|s| config.attr(s.key).as_str().map(|v| (s, v.to_owned())))
+        .collect();
+    let (source, found) = if from_config.is_empty() {
+        let from_env: Vec<(Setting, String)> = CREDENTIALS
+            .into_iter()
+            .filter_map(|s| env(s.env).filter(|v| !v.trim().is_empty()).map(|v| (s, v)))
+            .collect();
+        (Source::Env, from_env)
+    } else {
+        (Source::Config, from_config)
+    };
+
+    match found.as_slice() {
+        [] => {
+            diagnostics.error(
+                "Missing Cloudflare Credentials",
+                format!(
+                    "The provider needs credentials to call the Cloudflare API: set api_token or \
+                     the {} environment variable (recommended; the token needs the \"Access: \
+                     Organizations, Identity Providers, and Groups\" permission), or api_key \
+                     and email ({} and {}), or api_user_service_key ({}).",
+                    API_TOKEN.env, API_KEY.env, EMAIL.env, API_USER_SERVICE_KEY.env
+                ),
+            );
+            None
+        }
+        [(setting, value)] => {
+            let value = value.trim().to_owned();
+            if *setting == API_TOKEN {
+                Some(Auth::Token(value))
+            } else if *setting == API_USER_SERVICE_KEY {
+                Some(Auth::UserServiceKey(value))
+            } else {
+                match lookup_string(config, EMAIL, env) {
+                    Some((email, _)) if !email.trim().is_empty() => Some(Auth::GlobalKey {
+                        email: email.trim().to_owned(),
+                        key: value,
+                    }),
+                    _ => {
+                        diagnostics.error(
+                            "Missing Cloudflare Email",
+                            format!(
+                                "{} is set, but a global API key also needs the email address \
+                                 of its account: set email or the {} environment variable. \
+                                 Alternatively use an API token (api_token or {}).",
+                                source.name(API_KEY),
+                                EMAIL.env,
+                                API_TOKEN.env
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+        }
+        several => {
+            let names: Vec<&str> = several.iter().map(|(s, _)| source.name(*s)).collect();
+            let place = match source {
+                Source::Config => "in the provider block",
+                Source::Env => "in the environment (and none in the provider block)",
+            };
+            diagnostics.error(
+                "Conflicting Cloudflare Credentials",
+                format!(
+                    "{} are all set {place}, but only one authentication method may be used. \
+                     Keep exactly one of api_token ({}), api_key with email ({} with {}) or \
+                     api_user_service_key ({}).",
+                    names.join(" and "),
+                    API_TOKEN.env,
+                    API_KEY.env,
+                    EMAIL.env,
+                    API_USER_SERVICE_KEY.env
+                ),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::{Diagnostic, Severity};
+    use std::collections::BTreeMap;
+
+    const TOKEN: &str = "abcdefghijklmnopqrstuvwxyz0123456789-_ABCD";
+    const KEY: &str = "0123456789abcdef0123456789abcdef01234";
+
+    /// A provider block: every schema attribute null except those given.
+    fn config(pairs: &[(&str, Value)]) -> Value {
+        let mut object: BTreeMap<String, Value> = provider_schema()
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), Value::Null))
+            .collect();
+        for (k, v) in pairs {
+            assert!(object.contains_key(*k), "unknown key {k}");
+            object.insert((*k).to_owned(), v.clone());
+        }
+        Value::Object(object)
+    }
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    fn errors(diagnostics: &Diagnostics) -> Vec<&Diagnostic> {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect()
+    }
+
+    fn num(n: f64) -> Value {
+        Value::Number(Number::Float(n))
+    }
+
+    #[test]
+    fn schema_keys_and_sensitivity() {
+        let schema = provider_schema();
+        let names: Vec<_> = schema
+            .block
+            .attributes
+            .iter()
+            .map(|a| (a.name.as_str(), a.sensitive))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("api_token", true),
+                ("api_key", true),
+                ("email", false),
+                ("api_user_service_key", true),
+                ("base_url", false),
+                ("user_agent_operator_suffix", false),
+                ("retries", false),
+                ("min_backoff", false),
+                ("max_backoff", false),
+                ("rps", false),
+                ("max_retry_duration", false),
+            ]
+        );
+        for attribute in &schema.block.attributes {
+            assert!(
+                !attribute.markdown_description.is_empty(),
+                "{}",
+                attribute.name
+            );
+            assert!(!attribute.mode.is_computed(), "{}", attribute.name);
+        }
+    }
+
+    #[test]
+    fn config_wins_over_env_and_defaults_apply() {
+        let resolved = resolve(
+            &config(&[("api_token", TOKEN.into())]),
+            &env_of(&[
+                (
+                    "CLOUDFLARE_API_TOKEN",
+                    "other-token-from-the-environment-000000000",
+                ),
+                ("CLOUDFLARE_API_KEY", KEY),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(resolved.auth, Auth::Token(TOKEN.into()));
+        assert_eq!(resolved.base_url, cloudflare::DEFAULT_BASE_URL);
+        assert_eq!(resolved.retry.max_retries, defaults::RETRIES);
+        assert_eq!(resolved.retry.max_elapsed, Duration::from_secs(300));
+        assert_eq!(
+            resolved.rate_limit,
+            Some(RateLimit {
+                requests: 4,
+                per: Duration::from_secs(1)
+            })
+        );
+    }
+
+    #[test]
+    fn env_supplies_everything_when_block_is_empty() {
+        let resolved = resolve(
+            &config(&[]),
+            &env_of(&[
+                ("CLOUDFLARE_API_KEY", KEY),
+                ("CLOUDFLARE_EMAIL", "ops@example.com"),
+                ("CLOUDFLARE_BASE_URL", "http://127.0.0.1:8080/client/v4/"),
+                ("CLOUDFLARE_RETRIES", "2"),
+                ("CLOUDFLARE_MIN_BACKOFF", "0.5"),
+                ("CLOUDFLARE_MAX_BACKOFF", "2"),
+                ("CLOUDFLARE_RPS", "0"),
+                ("CLOUDFLARE_MAX_RETRY_DURATION", "20"),
+                ("CLOUDFLARE_USER_AGENT_OPERATOR_SUFFIX", "team-idp"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            resolved.auth,
+            Auth::GlobalKey {
+                email: "ops@example.com".into(),
+                key: KEY.into()
+            }
+        );
+        assert_eq!(resolved.base_url, "http://127.0.0.1:8080/client/v4");
+        assert_eq!(resolved.retry.max_retries, 2);
+        assert_eq!(resolved.retry.min_backoff, Duration::from_millis(500));
+        assert_eq!(resolved.retry.max_elapsed, Duration::from_secs(20));
+        assert_eq!(resolved.rate_limit, None);
+        let client = resolved.client_config(Some("1.11.4"));
+        assert!(client.user_agent.starts_with(&format!(
+            "terraform-provider-cloudflare/{}",
+            env!("CARGO_PKG_VERSION")
+        )));
+        assert!(client.user_agent.contains("1.11.4"));
+        assert!(client.user_agent.ends_with(" team-idp"));
+    }
+
+    #[test]
+    fn missing_credentials_name_attribute_and_variable() {
+        let err = resolve(&config(&[]), &env_of(&[])).unwrap_err();
+        let errors = errors(&err);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].summary, "Missing Cloudflare Credentials");
+        assert!(errors[0]
+            .detail
+            .contains("set api_token or the CLOUDFLARE_API_TOKEN environment variable"));
+    }
+
+    #[test]
+    fn conflicting_credentials_never_show_values() {
+        let err = resolve(
+            &config(&[]),
+            &env_of(&[
+                ("CLOUDFLARE_API_TOKEN", TOKEN),
+                ("CLOUDFLARE_API_USER_SERVICE_KEY", "v1.0-secretservicekey"),
+            ]),
+        )
+        .unwrap_err();
+        let error = errors(&err)[0].clone();
+        assert_eq!(error.summary, "Conflicting Cloudflare Credentials");
+        assert!(error
+            .detail
+            .contains("CLOUDFLARE_API_TOKEN and CLOUDFLARE_API_USER_SERVICE_KEY"));
+        assert!(!error.detail.contains(TOKEN));
+        assert!(!error.detail.contains("secretservicekey"));
+
+        let err = resolve(
+            &config(&[("api_token", TOKEN.into()), ("api_key", KEY.into())]),
+            &env_of(&[("CLOUDFLARE_EMAIL", "a@b.c")]),
+        )
+        .unwrap_err();
+        assert!(errors(&err)[0].detail.contains("api_token and api_key"));
+    }
+
+    #[test]
+    fn api_key_without_email_is_rejected() {
+        let err = resolve(&config(&[("api_key", KEY.into())]), &env_of(&[])).unwrap_err();
+        let error = errors(&err)[0].clone();
+        assert_eq!(error.summary, "Missing Cloudflare Email");
+        assert!(error.detail.contains("CLOUDFLARE_EMAIL"));
+        assert!(!error.detail.contains(KEY));
+    }
+
+    #[test]
+    fn bad_numbers_from_env_and_config() {
+        let err = resolve(
+            &config(&[("api_token", TOKEN.into()), ("retries", num(2.5))]),
+            &env_of(&[("CLOUDFLARE_RPS", "fast")]),
+        )
+        .unwrap_err();
+        let details: Vec<_> = errors(&err).iter().map(|d| d.detail.clone()).collect();
+        assert!(details
+            .iter()
+            .any(|d| d.contains("CLOUDFLARE_RPS must be a number")));
+        assert!(details
+            .iter()
+            .any(|d| d.contains("retries must be a whole number")));
+
+        let err = resolve(
+            &config(&[
+                ("api_token", TOKEN.into()),
+                ("min_backoff", num(10.0)),
+                ("max_backoff", num(5.0)),
+            ]),
+            &env_of(&[]),
+        )
+        .unwrap_err();
+        assert!(errors(&err)[0].detail.contains("max_backoff (5 s)"));
+    }
+
+    #[test]
+    fn fractional_rps_spaces_requests() {
+        assert_eq!(
+            rate_limit_for(0.5),
+            Some(RateLimit {
+                requests: 1,
+                per: Duration::from_secs(2)
+            })
+        );
+        assert_eq!(rate_limit_for(0.0), None);
+    }
+
+    #[test]
+    fn unknown_configuration_is_reported() {
+        let err = resolve(&config(&[("api_token", Value::unknown())]), &env_of(&[])).unwrap_err();
+        assert!(errors(&err)[0].detail.contains("api_token"));
+    }
+
+    #[test]
+    fn validate_checks_shapes_without_echoing_secrets() {
+        let mut diagnostics = Diagnostics::new();
+        validate(
+            &config(&[("api_token", "short$token".into())]),
+            &env_of(&[]),
+            &mut diagnostics,
+        );
+        let error = errors(&diagnostics)[0].clone();
+        assert_eq!(error.attribute, Some(AttributePath::attribute("api_token")));
+        assert!(error.detail.contains("character other than"));
+        assert!(!error.detail.contains("short$token"));
+
+        let mut diagnostics = Diagnostics::new();
+        validate(
+            &config(&[("api_token", "a".repeat(81).into())]),
+            &env_of(&[]),
+            &mut diagnostics,
+        );
+        assert!(errors(&diagnostics)[0].detail.contains("longer than 80"));
+
+        let mut diagnostics = Diagnostics::new();
+        validate(
+            &config(&[("api_token", TOKEN.into())]),
+            &env_of(&[]),
+            &mut diagnostics,
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn validate_checks_combinations_and_ranges() {
+        let mut diagnostics = Diagnostics::new();
+        validate(
+            &config(&[
+                ("api_token", TOKEN.into()),
+                ("api_key", KEY.into()),
+                ("rps", num(-1.0)),
+                ("base_url", "api.cloudflare.com".into()),
+            ]),
+            &env_of(&[]),
+            &mut diagnostics,
+        );
+        let paths: Vec<String> = errors(&diagnostics)
+            .iter()
+            .map(|d| d.attribute.as_ref().unwrap().to_string())
+            .collect();
+        assert!(paths.contains(&"api_key".to_owned()), "{paths:?}"); // conflict + missing email
+        assert!(paths.contains(&"rps".to_owned()));
+        assert!(paths.contains(&"base_url".to_owned()));
+        assert_eq!(
+            errors(&diagnostics)
+                .iter()
+                .filter(|d| d.summary == "Invalid Attribute Combination")
+                .count(),
+            2
+        );
+
+        // Email from the environment satisfies api_key; unknown values are skipped.
+        let mut diagnostics = Diagnostics::new();
+        validate(
+            &config(&[("api_key", KEY.into()), ("rps", Value::unknown())]),
+            &env_of(&[("CLOUDFLARE_EMAIL", "ops@example.com")]),
+            &mut diagnostics,
+        );
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
     }
 }

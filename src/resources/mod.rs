@@ -1,2 +1,15 @@
 //! The managed resource types, one folder each, named after the Terraform type without its
-//! `cloudflare_` prefix.
+//! `cloudflare_` prefix, plus what they share (mapping API errors to diagnostics).
+
+pub mod api_error;
+pub mod zero_trust_access_identity_provider;
+
+use crate::framework::Resource;
+use std::sync::Arc;
+
+/// Every resource type the provider offers.
+pub fn all() -> Vec<Arc<dyn Resource>> {
+    vec![Arc::new(
+        zero_trust_access_identity_provider::ZeroTrustAccessIdentityProviderResource::new(),
+    )]
+}

@@ -1,0 +1,449 @@
+//! `cloudflare_zero_trust_access_identity_provider`: a Zero Trust Access login method. This file
+//! only orchestrates: schema, validation, conversions and API quirks live in their own modules.
+
+pub mod convert;
+pub mod import_id;
+pub mod model;
+pub mod normalize;
+pub mod schema;
+pub mod validate;
+
+use crate::cloudflare::{Client, Error, IdentityProvider, Scope};
+use crate::framework::resource::{
+    ApplyResponse, Context, CreateRequest, DeleteRequest, ImportResponse, ModifyPlanRequest,
+    ModifyPlanResponse, ReadRequest, ReadResponse, UpdateRequest,
+};
+use crate::framework::{AttributePath, Diagnostic, Diagnostics, Resource, Schema, Value};
+use crate::resources::api_error::{self, Operation};
+use model::{Attr, IdentityProviderModel};
+use std::future::Future;
+use std::time::Duration;
+
+/// The Terraform type name.
+pub const TYPE_NAME: &str = "cloudflare_zero_trust_access_identity_provider";
+
+/// How long a create that was already sent may still finish after Terraform asks the provider
+/// to stop; finishing it is how the new object gets into state instead of being orphaned.
+const CANCELLED_CREATE_GRACE: Duration = Duration::from_secs(30);
+
+/// The resource.
+#[derive(Debug)]
+pub struct ZeroTrustAccessIdentityProviderResource {
+    schema: Schema,
+}
+
+impl ZeroTrustAccessIdentityProviderResource {
+    /// A resource instance with its schema built once.
+    pub fn new() -> Self {
+        Self {
+            schema: schema::resource_schema(),
+        }
+    }
+}
+
+impl Default for ZeroTrustAccessIdentityProviderResource {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A call that Terraform stopped before it finished.
+struct Stopped;
+
+/// Runs an API call unless Terraform asks the provider to stop first.
+async fn unless_stopped<T>(
+    ctx: &Context,
+    call: impl Future<Output = Result<T, Error>>,
+) -> Result<Result<T, Error>, Stopped> {
+    tokio::select! {
+        result = call => Ok(result),
+        () = ctx.cancel.cancelled() => Err(Stopped),
+    }
+}
+
+fn stopped_diagnostic(verb: &str, subject: &str) -> Diagnostic {
+    Diagnostic::error(
+        "Operation Cancelled",
+        format!(
+            "Terraform asked the provider to stop while it was waiting to {verb} {subject}. \
+             Run terraform plan to see where things stand."
+        ),
+    )
+}
+
+fn client<'a>(ctx: &'a Context, diagnostics: &mut Diagnostics) -> Option<&'a Client> {
+    let client = ctx.provider_data::<Client>();
+    if client.is_none() {
+        diagnostics.error(
+            "Unconfigured Provider",
+            "The cloudflare provider was not configured, so it cannot call the Cloudflare API. \
+             Check the earlier errors about the provider configuration.",
+        );
+    }
+    client
+}
+
+fn decode(value: &Value, diagnostics: &mut Diagnostics) -> Option<IdentityProviderModel> {
+    match IdentityProviderModel::from_value(value) {
+        Ok(model) => Some(model),
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            None
+        }
+    }
+}
+
+/// The scope, or an error naming the attributes to set.
+fn scope(model: &IdentityProviderModel, diagnostics: &mut Diagnostics) -> Option<Scope> {
+    let scope = convert::scope_of(model);
+    if scope.is_none() {
+        diagnostics.attribute_error(
+            AttributePath::attribute("account_id"),
+            "Missing Account or Zone",
+            "Set account_id (or zone_id for a zone-level identity provider) so the provider \
+             knows where the identity provider lives.",
+        );
+    }
+    scope
+}
+
+/// How messages name the object: `identity provider "GitHub" (<id>) in account <acc>`.
+fn subject(model: &IdentityProviderModel, scope: &Scope) -> String {
+    let mut text = String::from("identity provider");
+    if let Some(name) = model.name.known() {
+        text.push_str(&format!(" {name:?}"));
+    }
+    if let Some(id) = model.id.known() {
+        text.push_str(&format!(" ({id})"));
+    }
+    text.push_str(&format!(" in {scope}"));
+    text
+}
+
+fn is_onetimepin(kind: Option<&str>) -> bool {
+    kind.is_some_and(|k| k.eq_ignore_ascii_case("onetimepin"))
+}
+
+fn import_hint(scope: &Scope, id: &str) -> String {
+    format!(
+        "terraform import <resource address> {}/{}/{id}",
+        scope.segment(),
+        scope.id()
+    )
+}
+
+/// The existing one-time PIN provider in `scope`, if any (a look-up failure counts as none:
+/// the API still refuses a duplicate when applying).
+async fn existing_onetimepin(
+    ctx: &Context,
+    client: &Client,
+    scope: &Scope,
+) -> Option<IdentityProvider> {
+    match unless_stopped(ctx, client.list_identity_providers(scope)).await {
+        Ok(Ok(list)) => list
+            .into_iter()
+            .find(|idp| is_onetimepin(idp.kind.as_deref())),
+        Ok(Err(error)) => {
+            tracing::debug!(%error, "could not list identity providers to check for a onetimepin");
+            None
+        }
+        Err(Stopped) => None,
+    }
+}
+
+/// The state after a successful create or update.
+fn applied_state(planned: &Value, prior: &Value, api: &IdentityProvider, scope: &Scope) -> Value {
+    let response = convert::from_api(api, scope).to_value();
+    normalize::after_apply(planned, &response, prior)
+}
+
+#[async_trait::async_trait]
+impl Resource for ZeroTrustAccessIdentityProviderResource {
+    fn type_name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn validate_config(&self, config: &Value, diagnostics: &mut Diagnostics) {
+        validate::validate_config(config, diagnostics);
+    }
+
+    async fn modify_plan(
+        &self,
+        ctx: &Context,
+        request: &ModifyPlanRequest,
+        response: &mut ModifyPlanResponse,
+    ) {
+        if response.planned_state.is_null() {
+            return;
+        }
+        if !request.prior_state.is_null() {
+            let kept =
+                normalize::plan_keep_spelling(&mut response.planned_state, &request.prior_state);
+            response
+                .requires_replace
+                .retain(|path| !kept.contains(path));
+            normalize::plan_scim_secret(&mut response.planned_state, &request.prior_state);
+            return;
+        }
+
+        validate::validate_create(&response.planned_state, &mut response.diagnostics);
+        let planned = &response.planned_state;
+        if !is_onetimepin(planned.attr("type").as_str()) {
+            return;
+        }
+        let (Some(client), Ok(model)) = (
+            ctx.provider_data::<Client>(),
+            IdentityProviderModel::from_value(planned),
+        ) else {
+            return;
+        };
+        let Some(scope) = convert::scope_of(&model) else {
+            return;
+        };
+        if let Some(existing) = existing_onetimepin(ctx, client, &scope).await {
+            let id = existing.id.unwrap_or_default();
+            response.diagnostics.attribute_error(
+                AttributePath::attribute("type"),
+                "One-Time PIN Identity Provider Already Exists",
+                format!(
+                    "{scope} already has a one-time PIN identity provider ({:?}, id {id}), and \
+                     Cloudflare allows only one. Manage the existing one by importing it: `{}`. \
+                     If this configuration deletes it elsewhere in the same apply, use a `moved` \
+                     block instead of a delete and a create.",
+                    existing.name.unwrap_or_default(),
+                    import_hint(&scope, &id)
+                ),
+            );
+        }
+    }
+
+    async fn read(&self, ctx: &Context, request: ReadRequest, response: &mut ReadResponse) {
+        response.new_state = request.prior_state.clone();
+        response.private = request.private;
+        let diagnostics = &mut response.diagnostics;
+        let Some(client) = client(ctx, diagnostics) else {
+            return;
+        };
+        let Some(prior) = decode(&request.prior_state, diagnostics) else {
+            return;
+        };
+        let Some(scope) = scope(&prior, diagnostics) else {
+            return;
+        };
+        let Some(id) = prior.id.known().cloned() else {
+            diagnostics.error(
+                "Missing Identity Provider ID",
+                "The state has no id, so the identity provider cannot be read. Remove it with \
+                 `terraform state rm` and import it again.",
+            );
+            return;
+        };
+        let about = subject(&prior, &scope);
+        match unless_stopped(ctx, client.get_identity_provider(&scope, &id)).await {
+            Err(Stopped) => diagnostics.push(stopped_diagnostic("read", &about)),
+            Ok(Err(error)) if error.is_not_found() => {
+                diagnostics.warning(
+                    "Resource not found",
+                    format!(
+                        "The {about} no longer exists in Cloudflare, so Terraform will remove it \
+                         from state; the next plan will create it again."
+                    ),
+                );
+                response.new_state = Value::Null;
+            }
+            Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
+                Operation {
+                    verb: "read",
+                    subject: &about,
+                },
+                &error,
+            )),
+            Ok(Ok(mut api)) => {
+                api.id.get_or_insert(id);
+                let mut fresh = convert::from_api(&api, &scope).to_value();
+                normalize::after_read(&mut fresh, &request.prior_state);
+                response.new_state = fresh;
+            }
+        }
+    }
+
+    async fn create(&self, ctx: &Context, request: CreateRequest, response: &mut ApplyResponse) {
+        let diagnostics = &mut response.diagnostics;
+        let Some(client) = client(ctx, diagnostics) else {
+            return;
+        };
+        let Some(planned) = decode(&request.planned_state, diagnostics) else {
+            return;
+        };
+        let Some(scope) = scope(&planned, diagnostics) else {
+            return;
+        };
+        let about = subject(&planned, &scope);
+        let body = convert::create_body(&planned);
+
+        let call = client.create_identity_provider(&scope, &body);
+        tokio::pin!(call);
+        let result = tokio::select! {
+            result = &mut call => result,
+            () = ctx.cancel.cancelled() => {
+                // The POST may already have reached Cloudflare: let it finish for a while so the
+                // object ends up in state rather than orphaned.
+                match tokio::time::timeout(CANCELLED_CREATE_GRACE, &mut call).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        diagnostics.error(
+                            "Create Interrupted",
+                            format!(
+                                "Terraform asked the provider to stop while it was creating the \
+                                 {about}, and Cloudflare had not answered after {} more seconds. \
+                                 The identity provider may or may not exist now: check Settings → \
+                                 Authentication in the Zero Trust dashboard, and if it exists, \
+                                 import it with `{}` rather than creating it again.",
+                                CANCELLED_CREATE_GRACE.as_secs(),
+                                import_hint(&scope, "<identity_provider_id>")
+                            ),
+                        );
+                        return;
+                    }
+                }
+            }
+        };
+
+        match result {
+            Ok(api) if api.id.as_deref().is_some_and(|id| !id.is_empty()) => {
+                tracing::debug!(
+                    id = api.id.as_deref().unwrap_or(""),
+                    "identity provider created"
+                );
+                response.new_state =
+                    applied_state(&request.planned_state, &Value::Null, &api, &scope);
+            }
+            Ok(_) => diagnostics.error(
+                "Unexpected Cloudflare API Response",
+                format!(
+                    "Cloudflare accepted the {about} but its answer has no id, so Terraform \
+                     cannot track it. Check the Zero Trust dashboard and import it."
+                ),
+            ),
+            Err(error) => {
+                let mut diagnostic = api_error::diagnostic(
+                    Operation {
+                        verb: "create",
+                        subject: &about,
+                    },
+                    &error,
+                );
+                if error.status() == Some(409)
+                    && is_onetimepin(planned.kind.known().map(String::as_str))
+                {
+                    if let Some(existing) = existing_onetimepin(ctx, client, &scope).await {
+                        diagnostic.detail.push_str(&format!(
+                            "\n\nThe existing one is {:?}: `{}`.",
+                            existing.name.unwrap_or_default(),
+                            import_hint(&scope, &existing.id.unwrap_or_default())
+                        ));
+                    }
+                }
+                diagnostics.push(diagnostic);
+            }
+        }
+    }
+
+    async fn update(&self, ctx: &Context, request: UpdateRequest, response: &mut ApplyResponse) {
+        // Until the update succeeds, the object is as it was.
+        response.new_state = request.prior_state.clone();
+        let diagnostics = &mut response.diagnostics;
+        let Some(client) = client(ctx, diagnostics) else {
+            return;
+        };
+        let (Some(planned), Some(prior)) = (
+            decode(&request.planned_state, diagnostics),
+            decode(&request.prior_state, diagnostics),
+        ) else {
+            return;
+        };
+        let Some(scope) = scope(&prior, diagnostics) else {
+            return;
+        };
+        let Some(id) = prior.id.known().cloned() else {
+            diagnostics.error(
+                "Missing Identity Provider ID",
+                "The state has no id, so the identity provider cannot be updated. Remove it with \
+                 `terraform state rm` and import it again.",
+            );
+            return;
+        };
+        let about = subject(&prior, &scope);
+        let body = convert::update_body(&planned, &prior);
+        match unless_stopped(ctx, client.update_identity_provider(&scope, &id, &body)).await {
+            Err(Stopped) => diagnostics.push(stopped_diagnostic("update", &about)),
+            Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
+                Operation {
+                    verb: "update",
+                    subject: &about,
+                },
+                &error,
+            )),
+            Ok(Ok(mut api)) => {
+                api.id.get_or_insert(id);
+                response.new_state =
+                    applied_state(&request.planned_state, &request.prior_state, &api, &scope);
+            }
+        }
+    }
+
+    async fn delete(&self, ctx: &Context, request: DeleteRequest, diagnostics: &mut Diagnostics) {
+        let Some(client) = client(ctx, diagnostics) else {
+            return;
+        };
+        let Some(prior) = decode(&request.prior_state, diagnostics) else {
+            return;
+        };
+        let Some(scope) = scope(&prior, diagnostics) else {
+            return;
+        };
+        let Some(id) = prior.id.known().cloned() else {
+            // Nothing was ever created under this state.
+            return;
+        };
+        let about = subject(&prior, &scope);
+        match unless_stopped(ctx, client.delete_identity_provider(&scope, &id)).await {
+            Err(Stopped) => diagnostics.push(stopped_diagnostic("delete", &about)),
+            // Already gone is what a delete wants (v5 reports an error here).
+            Ok(Err(error)) if error.is_not_found() => {
+                tracing::debug!(id, "identity provider was already deleted");
+            }
+            Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
+                Operation {
+                    verb: "delete",
+                    subject: &about,
+                },
+                &error,
+            )),
+            Ok(Ok(())) => tracing::debug!(id, "identity provider deleted"),
+        }
+    }
+
+    async fn import(&self, _ctx: &Context, id: &str, response: &mut ImportResponse) {
+        match import_id::parse(id) {
+            Ok(parsed) => {
+                let (account_id, zone_id) = match parsed.scope {
+                    Scope::Account(account) => (Attr::Known(account), Attr::Null),
+                    Scope::Zone(zone) => (Attr::Null, Attr::Known(zone)),
+                };
+                response.state = IdentityProviderModel {
+                    id: Attr::Known(parsed.id),
+                    account_id,
+                    zone_id,
+                    ..IdentityProviderModel::default()
+                }
+                .to_value();
+            }
+            Err(detail) => response.diagnostics.error("Invalid Import ID", detail),
+        }
+    }
+}

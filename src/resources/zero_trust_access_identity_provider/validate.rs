@@ -1,0 +1,417 @@
+//! Plan-time checks of the configuration, with attribute paths and Cloudflare v5's wording
+//! where v5 has the same check. Values that are not known yet are never judged.
+//!
+//! Checks v5 does not make (marked "beyond v5" below) catch at plan time what would otherwise
+//! fail only halfway through an apply.
+
+use super::schema::{IDENTITY_UPDATE_BEHAVIORS, PROMPTS, TYPES, TYPE_ONLY_CONFIG_ATTRIBUTES};
+use crate::framework::{AttributePath, Diagnostics, Value};
+
+/// The API's spelling of a type written in any case, e.g. `azuread` → `azureAD`.
+pub fn canonical_type(kind: &str) -> Option<&'static str> {
+    TYPES.iter().copied().find(|t| t.eq_ignore_ascii_case(kind))
+}
+
+/// Types that sign users in through OAuth and need a client ID and secret.
+pub fn is_oauth_type(kind: &str) -> bool {
+    !matches!(kind, "onetimepin" | "saml" | "cloudflare")
+}
+
+/// `config` attributes Cloudflare needs for each type, beyond v5: v5 leaves them all optional
+/// and the API rejects the create.
+pub fn required_config_attributes(kind: &str) -> Vec<&'static str> {
+    let mut required = if is_oauth_type(kind) {
+        vec!["client_id", "client_secret"]
+    } else {
+        vec![]
+    };
+    required.extend_from_slice(match kind {
+        "azureAD" => &["directory_id"][..],
+        "centrify" => &["centrify_account", "centrify_app_id"],
+        "google-apps" => &["apps_domain"],
+        "oidc" => &["auth_url", "token_url", "certs_url"],
+        "okta" => &["okta_account"],
+        "onelogin" => &["onelogin_account"],
+        "pingone" => &["ping_env_id"],
+        "saml" => &["issuer_url", "sso_target_url", "idp_public_certs"],
+        _ => &[],
+    });
+    required
+}
+
+/// Renders values the way terraform-plugin-framework-validators does: `["a" "b"]`.
+fn go_quoted_list(values: &[&str]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+    format!("[{}]", quoted.join(" "))
+}
+
+fn one_of_case_insensitive(
+    value: &Value,
+    path: AttributePath,
+    allowed: &[&str],
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some(text) = value.as_str() {
+        if !allowed.iter().any(|a| a.eq_ignore_ascii_case(text)) {
+            diagnostics.attribute_error(
+                path.clone(),
+                "Invalid Attribute Value Match",
+                format!(
+                    "Attribute {path} value must be one of: {}, got: {text:?}",
+                    go_quoted_list(allowed)
+                ),
+            );
+        }
+    }
+}
+
+fn is_set(value: &Value) -> bool {
+    !value.is_null() && !value.is_unknown()
+}
+
+/// Checks a configuration (which may contain unknown values).
+pub fn validate_config(config: &Value, diagnostics: &mut Diagnostics) {
+    let kind_value = config.attr("type");
+    one_of_case_insensitive(
+        kind_value,
+        AttributePath::attribute("type"),
+        &TYPES,
+        diagnostics,
+    );
+    let kind = kind_value.as_str();
+    let settings = config.attr("config");
+
+    // v5: type-specific config attributes, compared case-sensitively.
+    if let Some(kind) = kind {
+        for (name, owner) in TYPE_ONLY_CONFIG_ATTRIBUTES {
+            if is_set(settings.attr(name)) && kind != owner {
+                diagnostics.attribute_error(
+                    AttributePath::attribute("config").attr(name),
+                    "Invalid Attribute Combination",
+                    format!(
+                        "\"config.{name}\" can only be set if \"type\" is one of: \"{owner}\" \
+                         (type is {kind:?}). Remove config.{name} or change type."
+                    ),
+                );
+            }
+        }
+        // v5 (added for the onetimepin/SCIM conflict reported upstream).
+        if kind == "onetimepin" && is_set(config.attr("scim_config")) {
+            diagnostics.attribute_error(
+                AttributePath::attribute("scim_config"),
+                "Invalid Attribute Combination",
+                "\"scim_config\" can not be set if \"type\" is one of: \"onetimepin\". One-time \
+                 PIN logins have no SCIM provisioning; remove scim_config.",
+            );
+        }
+    }
+
+    one_of_case_insensitive(
+        settings.attr("prompt"),
+        AttributePath::attribute("config").attr("prompt"),
+        &PROMPTS,
+        diagnostics,
+    );
+    let scim = config.attr("scim_config");
+    one_of_case_insensitive(
+        scim.attr("identity_update_behavior"),
+        AttributePath::attribute("scim_config").attr("identity_update_behavior"),
+        &IDENTITY_UPDATE_BEHAVIORS,
+        diagnostics,
+    );
+
+    // Beyond v5: the API rejects seat_deprovision without user_deprovision.
+    if scim.attr("seat_deprovision").as_bool() == Some(true) {
+        let user = scim.attr("user_deprovision");
+        if user.as_bool() == Some(false) || user.is_null() {
+            diagnostics.attribute_error(
+                AttributePath::attribute("scim_config").attr("seat_deprovision"),
+                "Invalid Attribute Combination",
+                "\"scim_config.seat_deprovision\" can only be true when \
+                 \"scim_config.user_deprovision\" is true: Cloudflare removes seats only of \
+                 users whose sessions it also revokes. Set user_deprovision = true.",
+            );
+        }
+    }
+
+    validate_owner(config, diagnostics);
+}
+
+/// Beyond v5: exactly one of `account_id` and `zone_id` (v5 fails only when applying).
+fn validate_owner(config: &Value, diagnostics: &mut Diagnostics) {
+    let account = config.attr("account_id");
+    let zone = config.attr("zone_id");
+    for (name, value) in [("account_id", account), ("zone_id", zone)] {
+        if value.as_str().is_some_and(|s| s.trim().is_empty()) {
+            diagnostics.attribute_error(
+                AttributePath::attribute(name),
+                "Invalid Attribute Value",
+                format!("Attribute {name} must not be empty."),
+            );
+        }
+    }
+    if is_set(account) && is_set(zone) {
+        diagnostics.attribute_error(
+            AttributePath::attribute("zone_id"),
+            "Invalid Attribute Combination",
+            "2 attributes specified when one (and only one) of [account_id,zone_id] is \
+             required. An identity provider belongs to an account or to a zone; remove one.",
+        );
+    } else if account.is_null() && zone.is_null() {
+        diagnostics.attribute_error(
+            AttributePath::root(),
+            "Invalid Attribute Combination",
+            "No attribute specified when one (and only one) of [account_id,zone_id] is \
+             required. Set account_id for an account-level identity provider (the usual case) \
+             or zone_id for a zone-level one.",
+        );
+    }
+}
+
+/// Beyond v5, checked only when creating: the `config` attributes the type needs. Not checked
+/// on update, so that an imported identity provider whose secret is managed elsewhere can be
+/// planned without `client_secret` (Cloudflare keeps the stored one).
+pub fn validate_create(planned: &Value, diagnostics: &mut Diagnostics) {
+    let Some(kind) = planned.attr("type").as_str().and_then(canonical_type) else {
+        return;
+    };
+    let settings = planned.attr("config");
+    if settings.is_unknown() {
+        return;
+    }
+    for name in required_config_attributes(kind) {
+        let value = settings.attr(name);
+        let missing = match value {
+            Value::Null => true,
+            Value::String(s) => s.is_empty(),
+            Value::List(items) => items.is_empty(),
+            _ => false,
+        };
+        if missing {
+            diagnostics.attribute_error(
+                AttributePath::attribute("config").attr(name),
+                "Missing Attribute Configuration",
+                format!(
+                    "\"config.{name}\" must be set when \"type\" is \"{kind}\": Cloudflare \
+                     rejects an identity provider of this type without it."
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::zero_trust_access_identity_provider::model::{
+        Attr, ConfigModel, IdentityProviderModel, ScimConfigModel, SecretString,
+    };
+
+    fn github() -> IdentityProviderModel {
+        IdentityProviderModel {
+            account_id: Attr::Known("023e105f4ecef8ad9ca31a8372d0c353".into()),
+            name: Attr::Known("GitHub".into()),
+            kind: Attr::Known("github".into()),
+            config: Attr::Known(ConfigModel {
+                client_id: Attr::Known("cid".into()),
+                client_secret: Attr::Known(SecretString::new("secret")),
+                ..ConfigModel::default()
+            }),
+            ..IdentityProviderModel::default()
+        }
+    }
+
+    fn check(model: &IdentityProviderModel) -> Diagnostics {
+        let mut diagnostics = Diagnostics::new();
+        validate_config(&model.to_value(), &mut diagnostics);
+        diagnostics
+    }
+
+    fn config_mut(model: &mut IdentityProviderModel) -> &mut ConfigModel {
+        match &mut model.config {
+            Attr::Known(config) => config,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn a_valid_configuration_passes() {
+        assert!(check(&github()).is_empty());
+    }
+
+    #[test]
+    fn type_is_checked_without_regard_to_case() {
+        let mut model = github();
+        model.kind = Attr::Known("GitHub".into());
+        assert!(check(&model).is_empty());
+        model.kind = Attr::Known("gitlab".into());
+        let diagnostics = check(&model);
+        let error = diagnostics.iter().next().unwrap();
+        assert_eq!(error.summary, "Invalid Attribute Value Match");
+        assert!(error
+            .detail
+            .starts_with("Attribute type value must be one of: [\"onetimepin\" \"azureAD\""));
+        assert!(error.detail.ends_with("got: \"gitlab\""));
+    }
+
+    #[test]
+    fn type_specific_attributes_use_v5_wording_and_exact_case() {
+        let mut model = github();
+        config_mut(&mut model).directory_id = Attr::Known("tenant".into());
+        let diagnostics = check(&model);
+        let error = diagnostics.iter().next().unwrap();
+        assert_eq!(error.summary, "Invalid Attribute Combination");
+        assert_eq!(
+            error.attribute,
+            Some(AttributePath::attribute("config").attr("directory_id"))
+        );
+        assert!(error.detail.starts_with(
+            "\"config.directory_id\" can only be set if \"type\" is one of: \"azureAD\""
+        ));
+
+        // v5 compares case-sensitively, so "azuread" does not allow directory_id.
+        model.kind = Attr::Known("azuread".into());
+        assert_eq!(check(&model).len(), 1);
+        model.kind = Attr::Known("azureAD".into());
+        assert!(check(&model).is_empty());
+        // An unknown type is not judged.
+        model.kind = Attr::Unknown;
+        assert!(check(&model).is_empty());
+    }
+
+    #[test]
+    fn false_counts_as_set_like_v5() {
+        let mut model = github();
+        config_mut(&mut model).support_groups = Attr::Known(false);
+        assert_eq!(check(&model).len(), 1);
+        config_mut(&mut model).support_groups = Attr::Unknown;
+        assert!(check(&model).is_empty());
+    }
+
+    #[test]
+    fn onetimepin_rejects_scim_config() {
+        let mut model = github();
+        model.kind = Attr::Known("onetimepin".into());
+        model.config = Attr::Known(ConfigModel::default());
+        model.scim_config = Attr::Known(ScimConfigModel::default());
+        let diagnostics = check(&model);
+        let error = diagnostics.iter().next().unwrap();
+        assert_eq!(
+            error.attribute,
+            Some(AttributePath::attribute("scim_config"))
+        );
+        assert!(error
+            .detail
+            .starts_with("\"scim_config\" can not be set if \"type\" is one of: \"onetimepin\""));
+    }
+
+    #[test]
+    fn enumerations_are_checked_without_regard_to_case() {
+        let mut model = github();
+        model.kind = Attr::Known("azureAD".into());
+        config_mut(&mut model).prompt = Attr::Known("LOGIN".into());
+        model.scim_config = Attr::Known(ScimConfigModel {
+            identity_update_behavior: Attr::Known("sometimes".into()),
+            ..ScimConfigModel::default()
+        });
+        let diagnostics = check(&model);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let error = diagnostics.iter().next().unwrap();
+        assert_eq!(
+            error.detail,
+            "Attribute scim_config.identity_update_behavior value must be one of: \
+             [\"automatic\" \"reauth\" \"no_action\"], got: \"sometimes\""
+        );
+    }
+
+    #[test]
+    fn seat_deprovision_needs_user_deprovision() {
+        let mut model = github();
+        model.scim_config = Attr::Known(ScimConfigModel {
+            seat_deprovision: Attr::Known(true),
+            ..ScimConfigModel::default()
+        });
+        assert_eq!(check(&model).len(), 1);
+        if let Attr::Known(scim) = &mut model.scim_config {
+            scim.user_deprovision = Attr::Known(true);
+        }
+        assert!(check(&model).is_empty());
+    }
+
+    #[test]
+    fn exactly_one_owner() {
+        let mut model = github();
+        model.zone_id = Attr::Known("zone".into());
+        let diagnostics = check(&model);
+        assert!(diagnostics
+            .iter()
+            .next()
+            .unwrap()
+            .detail
+            .starts_with("2 attributes"));
+
+        model.account_id = Attr::Null;
+        model.zone_id = Attr::Null;
+        let diagnostics = check(&model);
+        assert!(diagnostics
+            .iter()
+            .next()
+            .unwrap()
+            .detail
+            .starts_with("No attribute"));
+
+        model.zone_id = Attr::Unknown;
+        assert!(check(&model).is_empty());
+        model.zone_id = Attr::Known(" ".into());
+        assert_eq!(check(&model).len(), 1);
+    }
+
+    #[test]
+    fn create_needs_what_the_type_needs() {
+        let mut model = github();
+        config_mut(&mut model).client_secret = Attr::Null;
+        let mut diagnostics = Diagnostics::new();
+        validate_create(&model.to_value(), &mut diagnostics);
+        let error = diagnostics.iter().next().unwrap();
+        assert_eq!(
+            error.attribute,
+            Some(AttributePath::attribute("config").attr("client_secret"))
+        );
+        assert_eq!(diagnostics.len(), 1);
+
+        // Unknown values may still be filled in.
+        config_mut(&mut model).client_secret = Attr::Unknown;
+        let mut diagnostics = Diagnostics::new();
+        validate_create(&model.to_value(), &mut diagnostics);
+        assert!(diagnostics.is_empty());
+
+        model.kind = Attr::Known("SAML".into());
+        model.config = Attr::Known(ConfigModel {
+            idp_public_certs: Attr::Known(vec![]),
+            ..ConfigModel::default()
+        });
+        let mut diagnostics = Diagnostics::new();
+        validate_create(&model.to_value(), &mut diagnostics);
+        let paths: Vec<String> = diagnostics
+            .iter()
+            .map(|d| d.attribute.as_ref().unwrap().to_string())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "config.issuer_url",
+                "config.sso_target_url",
+                "config.idp_public_certs"
+            ]
+        );
+    }
+
+    #[test]
+    fn canonical_spelling() {
+        assert_eq!(canonical_type("AZUREAD"), Some("azureAD"));
+        assert_eq!(canonical_type("Google-Apps"), Some("google-apps"));
+        assert_eq!(canonical_type("nope"), None);
+        assert!(required_config_attributes("onetimepin").is_empty());
+        assert!(required_config_attributes("cloudflare").is_empty());
+    }
+}
