@@ -106,7 +106,7 @@ fn parse_release(args: &[String]) -> Result<ReleaseOptions> {
             "--version" => options.version = Some(value("--version")?),
             "--os" => os = Some(value("--os")?),
             "--arch" => arch = Some(value("--arch")?),
-            "--unsigned" => options.unsigned = true,
+            "--unsigned" => options.signing = release::Signing::Unsigned,
             "--skip-version-check" => options.skip_version_check = true,
             other => bail!("unknown release option {other:?}\n\n{USAGE}"),
         }
@@ -152,7 +152,7 @@ mod tests {
         .unwrap();
         assert_eq!(options.binary, Some(PathBuf::from("/tmp/p")));
         assert_eq!(options.out_dir, Some(PathBuf::from("/tmp/o")));
-        assert!(options.unsigned);
+        assert_eq!(options.signing, release::Signing::Unsigned);
         assert_eq!(
             options.platform,
             Some(Platform {

@@ -31,10 +31,29 @@ pub struct ReleaseOptions {
     pub version: Option<String>,
     /// Target platform (default: this machine's).
     pub platform: Option<Platform>,
-    /// Skip signing. Such a release can only be used from a filesystem mirror.
-    pub unsigned: bool,
+    /// Where the signing key comes from.
+    pub signing: Signing,
     /// Do not check that `<binary> --version` reports the release version.
     pub skip_version_check: bool,
+}
+
+/// Where the signing key comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Signing {
+    /// `GPG_PRIVATE_KEY` / `GPG_FINGERPRINT` / `PASSPHRASE` (see [`crate::sign`]); an error
+    /// when none is set.
+    #[default]
+    FromEnv,
+    /// A secret key in a keyring: `home` is a `GNUPGHOME` (`None`: gpg's default), `key` a
+    /// fingerprint, key ID or user ID that matches exactly one secret key.
+    Keyring {
+        /// The GnuPG home directory.
+        home: Option<PathBuf>,
+        /// Which key.
+        key: String,
+    },
+    /// No signature. Such a release can only be used from a filesystem mirror.
+    Unsigned,
 }
 
 /// The files a release produced.
@@ -97,11 +116,13 @@ pub fn release(options: &ReleaseOptions) -> Result<ReleaseArtifacts> {
         .unwrap_or_else(|| root.join("target").join("release-artifacts"));
 
     // Settle the key before a long build, so a missing key fails in a second, not minutes.
-    let signer = if options.unsigned {
-        eprintln!("warning: --unsigned: no registry will accept this release");
-        None
-    } else {
-        Some(Signer::from_env()?)
+    let signer = match &options.signing {
+        Signing::FromEnv => Some(Signer::from_env()?),
+        Signing::Keyring { home, key } => Some(Signer::from_keyring(home.as_deref(), key, None)?),
+        Signing::Unsigned => {
+            eprintln!("warning: unsigned release: no registry will accept it");
+            None
+        }
     };
 
     let binary = match &options.binary {
@@ -303,6 +324,37 @@ pub fn write_shasums(path: &Path, files: &[&Path]) -> Result<()> {
         .collect();
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+/// One entry of a zip, as [`zip_entries`] reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZipEntry {
+    /// The entry name.
+    pub name: String,
+    /// Unix mode from the external attributes, when recorded.
+    pub unix_mode: Option<u32>,
+    /// True for directory entries.
+    pub is_dir: bool,
+    /// Uncompressed size.
+    pub size: u64,
+}
+
+/// Lists a zip's entries (for checking a release's layout).
+pub fn zip_entries(zip_path: &Path) -> Result<Vec<ZipEntry>> {
+    let file =
+        std::fs::File::open(zip_path).with_context(|| format!("opening {}", zip_path.display()))?;
+    let mut archive = zip::ZipArchive::new(file)?;
+    let mut entries = Vec::with_capacity(archive.len());
+    for index in 0..archive.len() {
+        let entry = archive.by_index(index)?;
+        entries.push(ZipEntry {
+            name: entry.name().to_owned(),
+            unix_mode: entry.unix_mode(),
+            is_dir: entry.is_dir(),
+            size: entry.size(),
+        });
+    }
+    Ok(entries)
 }
 
 /// A human-readable summary of a release, as the command prints it.

@@ -30,7 +30,7 @@ pub struct Signer {
     home: Option<OsString>,
     passphrase: Option<String>,
     // Held so the imported keyring lives exactly as long as the signer.
-    _temp_home: Option<tempfile::TempDir>,
+    temp_home: Option<tempfile::TempDir>,
 }
 
 impl std::fmt::Debug for Signer {
@@ -82,7 +82,7 @@ impl Signer {
         let passphrase = std::env::var(ENV_PASSPHRASE).ok().filter(|p| !p.is_empty());
         match (private_key, fingerprint) {
             (Some(armored), selected) => Self::import(&armored, selected.as_deref(), passphrase),
-            (None, Some(selected)) => Self::from_keyring(&selected, passphrase),
+            (None, Some(selected)) => Self::from_keyring(None, &selected, passphrase),
             (None, None) => bail!(
                 "refusing to build an unsigned release: set {ENV_FINGERPRINT} to a key in your \
                  GPG keyring, or {ENV_PRIVATE_KEY} to an ASCII-armored private key (with \
@@ -92,16 +92,22 @@ impl Signer {
         }
     }
 
-    /// Uses a key already in the keyring (`GNUPGHOME` or the default home).
-    pub fn from_keyring(selector: &str, passphrase: Option<String>) -> Result<Self> {
+    /// Uses a key already in a keyring: `home` (a `GNUPGHOME`), or gpg's default
+    /// (`GNUPGHOME` from the environment, else `~/.gnupg`) when `None`.
+    pub fn from_keyring(
+        home: Option<&Path>,
+        selector: &str,
+        passphrase: Option<String>,
+    ) -> Result<Self> {
         let gpg = find_gpg()?;
-        let fingerprint = secret_key_fingerprint(&gpg, None, Some(selector))?;
+        let home = home.map(|h| h.as_os_str().to_owned());
+        let fingerprint = secret_key_fingerprint(&gpg, home.as_ref(), Some(selector))?;
         Ok(Self {
             gpg,
             fingerprint,
-            home: None,
+            home,
             passphrase,
-            _temp_home: None,
+            temp_home: None,
         })
     }
 
@@ -145,7 +151,7 @@ impl Signer {
             fingerprint,
             home: Some(home),
             passphrase,
-            _temp_home: Some(temp_home),
+            temp_home: Some(temp_home),
         })
     }
 
@@ -230,7 +236,7 @@ impl Signer {
 impl Drop for Signer {
     fn drop(&mut self) {
         // A throwaway keyring started its own gpg-agent; stop it before the directory goes.
-        if let Some(home) = &self.home {
+        if let (Some(home), Some(_)) = (&self.home, &self.temp_home) {
             let _ = Command::new("gpgconf")
                 .env("GNUPGHOME", home)
                 .args(["--kill", "gpg-agent"])
@@ -339,7 +345,7 @@ fpr:::::::::99999999999999999999999999991111222233334444:
             fingerprint: "ABCD".into(),
             home: None,
             passphrase: Some("correct horse".into()),
-            _temp_home: None,
+            temp_home: None,
         };
         let shown = format!("{signer:?}");
         assert!(!shown.contains("correct horse"));
