@@ -86,7 +86,8 @@ mod tests {
     #[test]
     fn each_scheme_is_recognised() {
         let config = config();
-        let cases: [(&[(&str, &str)], Option<&str>); 9] = [
+        type Case<'a> = (&'a [(&'static str, &'static str)], Option<&'a str>);
+        let cases: [Case; 9] = [
             (&[("authorization", "Bearer token-b")], Some("token#1")),
             (&[("authorization", "bearer token-a")], Some("token#0")),
             (&[("authorization", "Bearer wrong")], None),

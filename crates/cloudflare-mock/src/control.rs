@@ -254,13 +254,25 @@ pub(crate) fn router(state: MockState) -> Router {
         .with_state(state.control())
 }
 
-fn control_error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": message.into() }))).into_response()
+/// A control-surface failure, answered as `{"error": "..."}`.
+struct ControlError(StatusCode, String);
+
+impl IntoResponse for ControlError {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
 }
 
-fn parse_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, Response> {
-    serde_json::from_slice(body)
-        .map_err(|error| control_error(StatusCode::BAD_REQUEST, format!("invalid body: {error}")))
+fn bad_request(message: impl Into<String>) -> ControlError {
+    ControlError(StatusCode::BAD_REQUEST, message.into())
+}
+
+fn not_found() -> ControlError {
+    ControlError(StatusCode::NOT_FOUND, "no such object".into())
+}
+
+fn parse_json<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, ControlError> {
+    serde_json::from_slice(body).map_err(|error| bad_request(format!("invalid body: {error}")))
 }
 
 async fn list_objects(State(control): State<Control>) -> Json<Vec<Value>> {
@@ -274,53 +286,49 @@ struct SeedRequest {
     object: Value,
 }
 
-async fn insert_object(State(control): State<Control>, body: Bytes) -> Response {
-    let seed: SeedRequest = match parse_json(&body) {
-        Ok(seed) => seed,
-        Err(response) => return response,
-    };
-    match control.try_insert(&seed.scope, &seed.owner_id, seed.object) {
-        Ok(id) => (StatusCode::CREATED, Json(json!({ "id": id }))).into_response(),
-        Err(message) => control_error(StatusCode::BAD_REQUEST, message),
-    }
+async fn insert_object(
+    State(control): State<Control>,
+    body: Bytes,
+) -> Result<Response, ControlError> {
+    let seed: SeedRequest = parse_json(&body)?;
+    let id = control
+        .try_insert(&seed.scope, &seed.owner_id, seed.object)
+        .map_err(bad_request)?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
-async fn show_object(State(control): State<Control>, Path(id): Path<String>) -> Response {
-    match control.object(&id) {
-        Some(object) => Json(object).into_response(),
-        None => control_error(StatusCode::NOT_FOUND, "no such object"),
-    }
+async fn show_object(
+    State(control): State<Control>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ControlError> {
+    control.object(&id).map(Json).ok_or_else(not_found)
 }
 
 async fn edit_object(
     State(control): State<Control>,
     Path(id): Path<String>,
     body: Bytes,
-) -> Response {
-    let patch: Value = match parse_json(&body) {
-        Ok(patch) => patch,
-        Err(response) => return response,
-    };
+) -> Result<Json<Value>, ControlError> {
+    let patch: Value = parse_json(&body)?;
     if control.object(&id).is_none() {
-        return control_error(StatusCode::NOT_FOUND, "no such object");
+        return Err(not_found());
     }
     if !control.edit(&id, patch) {
-        return control_error(
-            StatusCode::BAD_REQUEST,
+        return Err(bad_request(
             "the patched object is not an identity provider",
-        );
+        ));
     }
-    match control.object(&id) {
-        Some(object) => Json(object).into_response(),
-        None => control_error(StatusCode::NOT_FOUND, "no such object"),
-    }
+    control.object(&id).map(Json).ok_or_else(not_found)
 }
 
-async fn remove_object(State(control): State<Control>, Path(id): Path<String>) -> Response {
+async fn remove_object(
+    State(control): State<Control>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ControlError> {
     if control.remove(&id) {
-        StatusCode::NO_CONTENT.into_response()
+        Ok(StatusCode::NO_CONTENT)
     } else {
-        control_error(StatusCode::NOT_FOUND, "no such object")
+        Err(not_found())
     }
 }
 
@@ -328,27 +336,24 @@ async fn list_faults(State(control): State<Control>) -> Json<Vec<Fault>> {
     Json(control.faults())
 }
 
-async fn add_fault(State(control): State<Control>, body: Bytes) -> Response {
-    let fault: Fault = match parse_json(&body) {
-        Ok(fault) => fault,
-        Err(response) => return response,
-    };
+async fn add_fault(
+    State(control): State<Control>,
+    body: Bytes,
+) -> Result<StatusCode, ControlError> {
+    let fault: Fault = parse_json(&body)?;
     if !(0.0..=1.0).contains(&fault.probability) {
-        return control_error(
-            StatusCode::BAD_REQUEST,
-            "probability must be between 0 and 1",
-        );
+        return Err(bad_request("probability must be between 0 and 1"));
     }
     if let Some(operation) = &fault.operation {
         if !OPERATIONS.contains(&operation.as_str()) {
-            return control_error(
-                StatusCode::BAD_REQUEST,
-                format!("operation must be one of: {}", OPERATIONS.join(", ")),
-            );
+            return Err(bad_request(format!(
+                "operation must be one of: {}",
+                OPERATIONS.join(", ")
+            )));
         }
     }
     control.add_fault(fault);
-    StatusCode::NO_CONTENT.into_response()
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn clear_faults(State(control): State<Control>) -> StatusCode {
@@ -376,11 +381,11 @@ struct RateLimitRequest {
     window_secs: f64,
 }
 
-async fn set_rate_limit(State(control): State<Control>, body: Bytes) -> Response {
-    let request: Option<RateLimitRequest> = match parse_json(&body) {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+async fn set_rate_limit(
+    State(control): State<Control>,
+    body: Bytes,
+) -> Result<Json<Value>, ControlError> {
+    let request: Option<RateLimitRequest> = parse_json(&body)?;
     let limit = match request {
         None => None,
         Some(request) => match Duration::try_from_secs_f64(request.window_secs) {
@@ -388,11 +393,11 @@ async fn set_rate_limit(State(control): State<Control>, body: Bytes) -> Response
                 requests: request.requests,
                 window,
             }),
-            _ => return control_error(StatusCode::BAD_REQUEST, "window_secs must be positive"),
+            _ => return Err(bad_request("window_secs must be positive")),
         },
     };
     control.set_rate_limit(limit);
-    Json(rate_limit_json(limit)).into_response()
+    Ok(Json(rate_limit_json(limit)))
 }
 
 async fn counts(State(control): State<Control>) -> Json<BTreeMap<String, u64>> {

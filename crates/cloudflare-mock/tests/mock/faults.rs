@@ -1,0 +1,366 @@
+//! Injected faults, the rate limiter, counters and out-of-band changes.
+
+use std::time::{Duration, Instant};
+
+use cloudflare_mock::{Fault, FaultKind, MockConfig, RateLimit, DEFAULT_TOKEN};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::support::{minimal, send_request, Api};
+
+#[tokio::test]
+async fn server_error_fault_fires_the_given_number_of_times() {
+    let api = Api::start().await;
+    api.control()
+        .add_fault(Fault::times(Some("create"), FaultKind::ServerError(503), 2));
+    for _ in 0..2 {
+        let reply = api.create(minimal("github")).await;
+        let message = reply.error(503, 10002);
+        assert!(message.contains("injected"), "{message}");
+    }
+    // Other operations were never affected, and the fault is spent now.
+    assert_eq!(api.list("").await.status, StatusCode::OK);
+    assert_eq!(
+        api.create(minimal("github")).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(api.control().object_count(), 1);
+    assert!(api.control().faults().is_empty());
+    let counts = api.control().request_counts();
+    assert_eq!(counts["create"], 3);
+    assert_eq!(counts["list"], 1);
+}
+
+#[tokio::test]
+async fn too_many_requests_fault_sends_retry_after_and_971() {
+    let api = Api::start().await;
+    api.control().add_fault(Fault::times(
+        None,
+        FaultKind::TooManyRequests {
+            retry_after_secs: 7,
+        },
+        1,
+    ));
+    let reply = api.list("").await;
+    assert_eq!(
+        reply.error(429, 971),
+        "Please wait and consider throttling your request speed"
+    );
+    assert_eq!(reply.headers["retry-after"], "7");
+    assert_eq!(api.list("").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn latency_fault_delays_but_still_answers() {
+    let api = Api::start().await;
+    api.control().add_fault(Fault::times(
+        Some("get"),
+        FaultKind::Latency(Duration::from_millis(300)),
+        1,
+    ));
+    let id = api.create_ok(minimal("github")).await;
+    let started = Instant::now();
+    let reply = api.get(&id).await;
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(reply.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn drop_connection_gives_no_response_and_changes_nothing() {
+    let api = Api::start().await;
+    api.control()
+        .add_fault(Fault::times(Some("create"), FaultKind::DropConnection, 1));
+    let url = format!("{}{}", api.server.base_url(), api.account_path(""));
+    let outcome = api
+        .http
+        .post(&url)
+        .bearer_auth(DEFAULT_TOKEN)
+        .json(&minimal("github"))
+        .send()
+        .await;
+    let error = outcome.expect_err("the connection is dropped without a response");
+    assert!(!error.is_status() && !error.is_timeout(), "{error:?}");
+    assert_eq!(api.control().object_count(), 0);
+    assert_eq!(api.control().request_counts()["create"], 1);
+    // The server keeps serving new connections.
+    assert_eq!(
+        api.create(minimal("github")).await.status,
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn drop_after_commit_performs_the_operation_without_answering() {
+    let api = Api::start().await;
+    api.control()
+        .add_fault(Fault::times(Some("create"), FaultKind::DropAfterCommit, 1));
+    let url = format!("{}{}", api.server.base_url(), api.account_path(""));
+    let outcome = api
+        .http
+        .post(&url)
+        .bearer_auth(DEFAULT_TOKEN)
+        .json(&minimal("github"))
+        .send()
+        .await;
+    assert!(outcome.is_err(), "no response expected: {outcome:?}");
+    let objects = api.control().objects();
+    assert_eq!(objects.len(), 1, "the create was committed");
+    assert_eq!(objects[0]["name"], "github login");
+
+    // Same for a delete: it happens, the client just never hears about it.
+    let id = objects[0]["id"].as_str().unwrap().to_string();
+    api.control()
+        .add_fault(Fault::times(Some("delete"), FaultKind::DropAfterCommit, 1));
+    let url = format!("{url}/{id}");
+    assert!(api
+        .http
+        .delete(&url)
+        .bearer_auth(DEFAULT_TOKEN)
+        .send()
+        .await
+        .is_err());
+    assert_eq!(api.control().object_count(), 0);
+    api.get(&id).await.error(404, 12135);
+}
+
+#[tokio::test]
+async fn probability_zero_never_fires_and_global_faults_hit_every_operation() {
+    let api = Api::start().await;
+    api.control().add_fault(Fault {
+        probability: 0.0,
+        ..Fault::always(None, FaultKind::ServerError(500))
+    });
+    for _ in 0..20 {
+        assert_eq!(api.list("").await.status, StatusCode::OK);
+    }
+    api.control().clear_faults();
+    let id = api.create_ok(minimal("github")).await;
+    api.control()
+        .add_fault(Fault::always(None, FaultKind::ServerError(502)));
+    api.list("").await.error(502, 10002);
+    api.get(&id).await.error(502, 10002);
+    api.put(&id, minimal("github")).await.error(502, 10002);
+    api.delete(&id).await.error(502, 10002);
+    // A status that is not 5xx falls back to 500.
+    api.control().clear_faults();
+    api.control()
+        .add_fault(Fault::times(None, FaultKind::ServerError(200), 1));
+    api.list("").await.error(500, 10002);
+    assert_eq!(api.control().object_count(), 1);
+}
+
+#[tokio::test]
+async fn rate_limiter_refuses_over_budget_per_credential() {
+    let second = "second-token-abcdefghijklmnopqrstuvwxyz0123";
+    let api = Api::with_config(MockConfig {
+        tokens: vec![DEFAULT_TOKEN.into(), second.into()],
+        ..MockConfig::default()
+    })
+    .await;
+    assert_eq!(
+        api.control().rate_limit(),
+        Some(RateLimit {
+            requests: 1200,
+            window: Duration::from_secs(300)
+        })
+    );
+    api.control().set_rate_limit(Some(RateLimit {
+        requests: 3,
+        window: Duration::from_secs(60),
+    }));
+    for _ in 0..3 {
+        assert_eq!(api.list("").await.status, StatusCode::OK);
+    }
+    let refused = api.list("").await;
+    refused.error(429, 971);
+    let retry_after: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    // Writes are refused too, and nothing is created.
+    api.create(minimal("github")).await.error(429, 971);
+    assert_eq!(api.control().object_count(), 0);
+    // Another credential has its own budget.
+    let url = format!("{}{}", api.server.base_url(), api.account_path(""));
+    let other = send_request(api.http.get(&url).bearer_auth(second), None).await;
+    assert_eq!(other.status, StatusCode::OK);
+    // Switching the limit off lets everything through.
+    api.control().set_rate_limit(None);
+    assert_eq!(api.list("").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn rate_limit_window_slides() {
+    let api = Api::start().await;
+    api.control().set_rate_limit(Some(RateLimit {
+        requests: 2,
+        window: Duration::from_millis(400),
+    }));
+    assert_eq!(api.list("").await.status, StatusCode::OK);
+    assert_eq!(api.list("").await.status, StatusCode::OK);
+    let refused = api.list("").await;
+    refused.error(429, 971);
+    assert_eq!(refused.headers["retry-after"], "1");
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    assert_eq!(api.list("").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn out_of_band_edit_and_remove_are_seen_by_clients() {
+    let api = Api::start().await;
+    let id = api.create_ok(minimal("azureAD")).await;
+    assert!(api.control().edit(&id, json!({"name": "changed in dashboard", "config": {"client_id": "y", "support_groups": true}})));
+    let shown = api.get(&id).await.result().clone();
+    assert_eq!(shown["name"], "changed in dashboard");
+    assert_eq!(shown["config"]["client_id"], "y");
+    assert_eq!(shown["config"]["support_groups"], true);
+    assert_eq!(shown["config"]["directory_id"], "dir");
+    assert_eq!(api.control().client_secret(&id).as_deref(), Some("csecret"));
+    assert!(!api.control().edit("unknown", json!({"name": "x"})));
+
+    assert!(api.control().remove(&id));
+    api.get(&id).await.error(404, 12135);
+    assert_eq!(api.control().object_count(), 0);
+}
+
+#[tokio::test]
+async fn control_surface_over_http() {
+    let api = Api::start().await;
+    let owner = cloudflare_mock::DEFAULT_ACCOUNT_ID;
+    let (status, body) = api
+        .control_http(
+            Method::POST,
+            "/__mock/objects",
+            Some(json!({"scope": "accounts", "owner_id": owner,
+            "object": {"name": "seeded", "type": "onetimepin", "config": {}}})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let id = body["id"].as_str().unwrap().to_string();
+    assert_eq!(api.get(&id).await.result()["name"], "seeded");
+
+    let (status, body) = api
+        .control_http(
+            Method::PATCH,
+            &format!("/__mock/objects/{id}"),
+            Some(json!({"name": "drifted"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["name"], "drifted");
+    let (status, _) = api
+        .control_http(
+            Method::PATCH,
+            &format!("/__mock/objects/{id}"),
+            Some(json!({"type": "bogus"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, objects) = api.control_http(Method::GET, "/__mock/objects", None).await;
+    assert_eq!(objects.as_array().unwrap().len(), 1);
+    assert_eq!(objects[0]["__scope"], "accounts");
+
+    let (status, _) = api
+        .control_http(
+            Method::POST,
+            "/__mock/faults",
+            Some(json!({"operation": "get", "kind": "server_error", "status": 504, "times": 1})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, faults) = api.control_http(Method::GET, "/__mock/faults", None).await;
+    assert_eq!(
+        faults,
+        json!([{"operation": "get", "kind": "server_error", "status": 504, "probability": 1.0, "times": 1}])
+    );
+    api.get(&id).await.error(504, 10002);
+    let (status, _) = api
+        .control_http(
+            Method::POST,
+            "/__mock/faults",
+            Some(json!({"kind": "latency"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = api
+        .control_http(
+            Method::POST,
+            "/__mock/faults",
+            Some(json!({"kind": "drop_connection", "probability": 2.0})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    let (status, limit) = api
+        .control_http(
+            Method::PUT,
+            "/__mock/rate_limit",
+            Some(json!({"requests": 1, "window_secs": 30})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(limit, json!({"requests": 1, "window_secs": 30.0}));
+    assert_eq!(api.get(&id).await.status, StatusCode::OK);
+    api.get(&id).await.error(429, 971);
+    let (_, limit) = api
+        .control_http(Method::PUT, "/__mock/rate_limit", Some(Value::Null))
+        .await;
+    assert_eq!(limit, Value::Null);
+
+    let (_, counts) = api.control_http(Method::GET, "/__mock/counts", None).await;
+    assert_eq!(
+        counts,
+        json!({"create": 0, "delete": 0, "get": 4, "list": 0, "other": 0, "update": 0})
+    );
+
+    let (status, _) = api
+        .control_http(Method::DELETE, &format!("/__mock/objects/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = api
+        .control_http(Method::DELETE, &format!("/__mock/objects/{id}"), None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    api.create_ok(minimal("github")).await;
+    api.control()
+        .add_fault(Fault::always(Some("list"), FaultKind::DropConnection));
+    let (status, _) = api.control_http(Method::POST, "/__mock/reset", None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(api.control().object_count(), 0);
+    assert!(api.control().faults().is_empty());
+    assert_eq!(api.control().request_counts().values().sum::<u64>(), 0);
+    assert_eq!(api.list("").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn requests_are_counted_per_operation() {
+    let api = Api::start().await;
+    let id = api.create_ok(minimal("github")).await;
+    api.get(&id).await;
+    api.get(&id).await;
+    api.put(&id, minimal("github")).await;
+    api.list("").await;
+    api.delete(&id).await;
+    api.send(Method::PATCH, &api.account_path(&format!("/{id}")), None)
+        .await;
+    api.send(Method::GET, "/nowhere", None).await;
+    let counts = api.control().request_counts();
+    let expected: Vec<(&str, u64)> = vec![
+        ("create", 1),
+        ("delete", 1),
+        ("get", 2),
+        ("list", 1),
+        ("other", 2),
+        ("update", 1),
+    ];
+    assert_eq!(
+        counts
+            .iter()
+            .map(|(k, v)| (k.as_str(), *v))
+            .collect::<Vec<_>>(),
+        expected
+    );
+}
