@@ -1,1 +1,12 @@
+//! The acceptance suite: one test binary that drives the real `terraform` (found as described in
+//! `support::terraform`) against the provider binary cargo builds alongside it, with a fresh
+//! Cloudflare API mock per test. Run it with `scripts/test --acceptance-only`, or
+//! `cargo test --test acceptance [FILTER]` with a Terraform on PATH.
+
+// The harness: work dirs, Terraform runner, plan/state helpers, mock, plugin and TLS clients.
+// Its own unit tests and a few checks against Terraform's built-in resources live there too.
 mod support;
+
+// The provider as a plugin: schemas as Terraform reads them, logging, shutdown, the human-run
+// message, mTLS, debug mode. Tests of go-plugin or tfplugin6 behaviour belong here.
+mod provider_protocol;
