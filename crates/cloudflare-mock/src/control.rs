@@ -217,7 +217,8 @@ impl Control {
         self.state.counts().clone()
     }
 
-    /// Back to a fresh start: no objects, faults or counts, and the default rate limit.
+    /// Back to a fresh start: no objects, faults or counts, and empty rate-limit windows. The
+    /// rate-limit setting itself is kept (it is configuration, e.g. the binary's `--rate-limit`).
     pub fn reset(&self) {
         {
             let mut store = self.state.write_store();
@@ -226,7 +227,8 @@ impl Control {
             self.state.persist(&store);
         }
         self.clear_faults();
-        self.set_rate_limit(Some(RateLimit::default()));
+        let limit = self.rate_limit();
+        self.set_rate_limit(limit);
         let mut counts = self.state.counts();
         counts.clear();
         counts.extend(OPERATIONS.iter().map(|op| (op.to_string(), 0)));

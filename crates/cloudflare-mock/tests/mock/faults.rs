@@ -336,6 +336,22 @@ async fn control_surface_over_http() {
 }
 
 #[tokio::test]
+async fn reset_keeps_the_rate_limit_setting_but_forgets_past_requests() {
+    let api = Api::start().await;
+    let limit = RateLimit {
+        requests: 1,
+        window: Duration::from_secs(60),
+    };
+    api.control().set_rate_limit(Some(limit));
+    assert_eq!(api.list("").await.status, StatusCode::OK);
+    api.list("").await.error(429, 971);
+    api.control().reset();
+    assert_eq!(api.control().rate_limit(), Some(limit));
+    assert_eq!(api.list("").await.status, StatusCode::OK);
+    api.list("").await.error(429, 971);
+}
+
+#[tokio::test]
 async fn requests_are_counted_per_operation() {
     let api = Api::start().await;
     let id = api.create_ok(minimal("github")).await;
