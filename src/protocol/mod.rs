@@ -1,21 +1,53 @@
 //! The tfplugin6 `Provider` gRPC service: the only place protocol messages are converted to
 //! and from framework types.
+//!
+//! Every RPC has the same shape (see `rpc/`): look up the resource, decode the request's values
+//! with the schema's type, call the framework or the resource, encode the answer. Problems a
+//! user can act on travel as diagnostics inside an `Ok` response; a gRPC error status is kept
+//! for failures of the service itself. RPCs this provider does not offer (identity, lists,
+//! actions, functions, ephemeral resources, state stores, moves, config generation) answer
+//! `UNIMPLEMENTED` through the generated default methods, which Terraform understands.
 
 pub mod codec;
+mod diagnostics;
+mod dynamic_value;
+mod rpc;
+mod schema;
+#[cfg(test)]
+mod tests;
 
-use crate::framework::Provider;
+use crate::framework::resource::Context;
+use crate::framework::{Provider, ProviderData, Resource, Schema};
+use crate::proto::tfplugin6 as proto;
 use crate::proto::tfplugin6::provider_server::{self, ProviderServer};
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, PoisonError, RwLock};
+use tokio_util::sync::CancellationToken;
+use tonic::{Request, Response, Status};
 
 /// Serves one framework [`Provider`] over tfplugin6.
 pub struct ProviderService {
     provider: Arc<dyn Provider>,
+    provider_schema: Schema,
+    resources: BTreeMap<&'static str, Arc<dyn Resource>>,
+    session: RwLock<Session>,
+}
+
+/// What the service learns while Terraform talks to it.
+struct Session {
+    /// Set by `ConfigureProvider`.
+    data: Option<ProviderData>,
+    /// Set by `ConfigureProvider`.
+    terraform_version: Option<String>,
+    /// Cancelled by `StopProvider`, then replaced so later calls can run.
+    cancel: CancellationToken,
 }
 
 impl std::fmt::Debug for ProviderService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProviderService")
             .field("provider", &self.provider.type_name())
+            .field("resources", &self.resources.keys().collect::<Vec<_>>())
             .finish()
     }
 }
@@ -23,7 +55,22 @@ impl std::fmt::Debug for ProviderService {
 impl ProviderService {
     /// Wraps a provider.
     pub fn new(provider: Arc<dyn Provider>) -> Self {
-        Self { provider }
+        let provider_schema = provider.schema();
+        let resources = provider
+            .resources()
+            .into_iter()
+            .map(|resource| (resource.type_name(), resource))
+            .collect();
+        Self {
+            provider,
+            provider_schema,
+            resources,
+            session: RwLock::new(Session {
+                data: None,
+                terraform_version: None,
+                cancel: CancellationToken::new(),
+            }),
+        }
     }
 
     /// The tonic service, with Terraform's 256 MiB message limits.
@@ -33,7 +80,132 @@ impl ProviderService {
             .max_decoding_message_size(LIMIT)
             .max_encoding_message_size(LIMIT)
     }
+
+    /// The context handed to provider and resource code for one call.
+    fn context(&self) -> Context {
+        let session = self.session.read().unwrap_or_else(PoisonError::into_inner);
+        Context {
+            cancel: session.cancel.clone(),
+            data: session.data.clone(),
+            terraform_version: session.terraform_version.clone(),
+        }
+    }
+
+    fn resource(&self, type_name: &str) -> Option<&Arc<dyn Resource>> {
+        self.resources.get(type_name)
+    }
 }
 
 #[tonic::async_trait]
-impl provider_server::Provider for ProviderService {}
+impl provider_server::Provider for ProviderService {
+    async fn get_metadata(
+        &self,
+        _request: Request<proto::get_metadata::Request>,
+    ) -> Result<Response<proto::get_metadata::Response>, Status> {
+        Ok(Response::new(self.get_metadata_rpc()))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _request: Request<proto::get_provider_schema::Request>,
+    ) -> Result<Response<proto::get_provider_schema::Response>, Status> {
+        Ok(Response::new(self.get_provider_schema_rpc()))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        request: Request<proto::validate_provider_config::Request>,
+    ) -> Result<Response<proto::validate_provider_config::Response>, Status> {
+        Ok(Response::new(
+            self.validate_provider_config_rpc(request.into_inner()),
+        ))
+    }
+
+    async fn validate_resource_config(
+        &self,
+        request: Request<proto::validate_resource_config::Request>,
+    ) -> Result<Response<proto::validate_resource_config::Response>, Status> {
+        Ok(Response::new(
+            self.validate_resource_config_rpc(request.into_inner()),
+        ))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        request: Request<proto::validate_data_resource_config::Request>,
+    ) -> Result<Response<proto::validate_data_resource_config::Response>, Status> {
+        Ok(Response::new(
+            self.validate_data_resource_config_rpc(request.into_inner()),
+        ))
+    }
+
+    async fn upgrade_resource_state(
+        &self,
+        request: Request<proto::upgrade_resource_state::Request>,
+    ) -> Result<Response<proto::upgrade_resource_state::Response>, Status> {
+        Ok(Response::new(
+            self.upgrade_resource_state_rpc(request.into_inner()),
+        ))
+    }
+
+    async fn configure_provider(
+        &self,
+        request: Request<proto::configure_provider::Request>,
+    ) -> Result<Response<proto::configure_provider::Response>, Status> {
+        Ok(Response::new(
+            self.configure_provider_rpc(request.into_inner()).await,
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: Request<proto::read_resource::Request>,
+    ) -> Result<Response<proto::read_resource::Response>, Status> {
+        Ok(Response::new(
+            self.read_resource_rpc(request.into_inner()).await,
+        ))
+    }
+
+    async fn plan_resource_change(
+        &self,
+        request: Request<proto::plan_resource_change::Request>,
+    ) -> Result<Response<proto::plan_resource_change::Response>, Status> {
+        Ok(Response::new(
+            self.plan_resource_change_rpc(request.into_inner()).await,
+        ))
+    }
+
+    async fn apply_resource_change(
+        &self,
+        request: Request<proto::apply_resource_change::Request>,
+    ) -> Result<Response<proto::apply_resource_change::Response>, Status> {
+        Ok(Response::new(
+            self.apply_resource_change_rpc(request.into_inner()).await,
+        ))
+    }
+
+    async fn import_resource_state(
+        &self,
+        request: Request<proto::import_resource_state::Request>,
+    ) -> Result<Response<proto::import_resource_state::Response>, Status> {
+        Ok(Response::new(
+            self.import_resource_state_rpc(request.into_inner()).await,
+        ))
+    }
+
+    async fn read_data_source(
+        &self,
+        request: Request<proto::read_data_source::Request>,
+    ) -> Result<Response<proto::read_data_source::Response>, Status> {
+        Ok(Response::new(
+            self.read_data_source_rpc(request.into_inner()),
+        ))
+    }
+
+    async fn stop_provider(
+        &self,
+        _request: Request<proto::stop_provider::Request>,
+    ) -> Result<Response<proto::stop_provider::Response>, Status> {
+        Ok(Response::new(self.stop_provider_rpc()))
+    }
+}

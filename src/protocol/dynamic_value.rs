@@ -1,0 +1,77 @@
+//! `DynamicValue` ↔ framework values: Terraform sends msgpack (JSON only as a fallback), and
+//! this provider always answers in msgpack.
+
+use super::codec::{json, msgpack, CodecError};
+use crate::framework::{Diagnostic, Type, Value};
+use crate::proto::tfplugin6 as proto;
+
+/// Decodes a value Terraform sent. An absent or empty `DynamicValue` is null.
+pub(crate) fn decode(value: Option<&proto::DynamicValue>, ty: &Type) -> Result<Value, CodecError> {
+    match value {
+        Some(value) if !value.msgpack.is_empty() => msgpack::decode(&value.msgpack, ty),
+        Some(value) if !value.json.is_empty() => json::decode(&value.json, ty),
+        _ => Ok(Value::Null),
+    }
+}
+
+/// Encodes a value for Terraform as msgpack.
+pub(crate) fn encode(value: &Value, ty: &Type) -> Result<proto::DynamicValue, CodecError> {
+    Ok(proto::DynamicValue {
+        msgpack: msgpack::encode(value, ty)?,
+        json: Vec::new(),
+    })
+}
+
+/// The diagnostic for a value from Terraform that could not be read as `what`.
+pub(crate) fn decode_error(what: &str, error: CodecError) -> Diagnostic {
+    Diagnostic::error(
+        "Invalid Value From Terraform",
+        format!(
+            "The {what} sent by Terraform does not match this provider's schema: {error}. \
+             Check that Terraform and the provider versions match the state."
+        ),
+    )
+    .with_attribute(error.path)
+}
+
+/// The diagnostic for a value this provider produced that does not fit its own schema.
+pub(crate) fn encode_error(what: &str, error: CodecError) -> Diagnostic {
+    Diagnostic::error(
+        "Invalid Value From Provider",
+        format!(
+            "The provider produced a {what} that does not match its schema: {error}. \
+             This is a bug in the provider; please report it."
+        ),
+    )
+    .with_attribute(error.path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefers_msgpack_and_falls_back_to_json() {
+        let ty = Type::object([("a", Type::String)]);
+        let msgpack_value = proto::DynamicValue {
+            msgpack: msgpack::encode(&Value::object([("a", Value::from("m"))]), &ty).unwrap(),
+            json: br#"{"a":"j"}"#.to_vec(),
+        };
+        assert_eq!(
+            decode(Some(&msgpack_value), &ty).unwrap().attr("a"),
+            &Value::from("m")
+        );
+        let json_value = proto::DynamicValue {
+            msgpack: Vec::new(),
+            json: br#"{"a":"j"}"#.to_vec(),
+        };
+        assert_eq!(
+            decode(Some(&json_value), &ty).unwrap().attr("a"),
+            &Value::from("j")
+        );
+        assert_eq!(decode(None, &ty), Ok(Value::Null));
+        let encoded = encode(&Value::Null, &ty).unwrap();
+        assert_eq!(encoded.msgpack, vec![0xc0]);
+        assert!(encoded.json.is_empty());
+    }
+}

@@ -1,0 +1,22 @@
+//! `GetMetadata`: capabilities and type names without full schemas.
+
+use super::server_capabilities;
+use crate::proto::tfplugin6 as proto;
+use crate::protocol::ProviderService;
+
+impl ProviderService {
+    pub(crate) fn get_metadata_rpc(&self) -> proto::get_metadata::Response {
+        tracing::debug!(rpc = "GetMetadata", "handling");
+        proto::get_metadata::Response {
+            server_capabilities: Some(server_capabilities()),
+            resources: self
+                .resources
+                .keys()
+                .map(|name| proto::get_metadata::ResourceMetadata {
+                    type_name: (*name).to_owned(),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! In-process protocol tests: the generated client against the service.
