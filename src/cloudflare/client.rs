@@ -122,7 +122,9 @@ struct Inner {
     auth_secrets: Vec<String>,
     retry: RetryPolicy,
     request_timeout: Duration,
-    throttle: Throttle,
+    /// Shared with every client in the process that uses the same API root, credentials and
+    /// budget, because Cloudflare counts requests per user, not per connection.
+    throttle: Arc<Throttle>,
     cancel: CancellationToken,
 }
 
@@ -168,7 +170,12 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Config(format!("could not set up HTTP: {}", describe(&e))))?;
-        let throttle = Throttle::new(config.rate_limit.as_ref()).map_err(Error::Config)?;
+        let throttle = Throttle::shared(
+            base_url.as_str(),
+            &config.auth.secrets(),
+            config.rate_limit.as_ref(),
+        )
+        .map_err(Error::Config)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

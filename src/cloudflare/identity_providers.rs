@@ -496,6 +496,8 @@ impl Client {
         let request = ApiRequest::new(Method::DELETE, object_segments(scope, id));
         let mut state = RetryState::default();
         match self.execute(&request, &mut state).await {
+            // Some proxies turn the 202 into a bodiless 204; there is nothing to check then.
+            Ok(response) if response.body.iter().all(u8::is_ascii_whitespace) => Ok(()),
             Ok(response) => {
                 // The result is just `{"id": ...}`; only the envelope's verdict matters.
                 self.decode::<serde_json::Value>(&request, &response, state.attempts)?;

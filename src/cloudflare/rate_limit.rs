@@ -1,7 +1,10 @@
-//! The client-side request budget shared by every clone of a client.
+//! The client-side request budget, shared by every client in the process that talks to the same
+//! API root with the same credentials.
 
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::num::NonZeroU32;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use governor::{DefaultDirectRateLimiter, Jitter, Quota, RateLimiter};
@@ -81,6 +84,32 @@ impl Throttle {
             limiter,
             paused_until: Mutex::new(None),
         })
+    }
+
+    /// The throttle for this API root, credential and budget, created on first use and shared
+    /// by every client in the process that matches, so that building a second client (or the
+    /// provider being configured again) cannot double the request rate.
+    pub(crate) fn shared(
+        base_url: &str,
+        secrets: &[&str],
+        limit: Option<&RateLimit>,
+    ) -> Result<Arc<Throttle>, String> {
+        static REGISTRY: OnceLock<Mutex<HashMap<u64, Weak<Throttle>>>> = OnceLock::new();
+        // Only a hash of the credentials is kept, never the credentials themselves.
+        let mut hasher = DefaultHasher::new();
+        (base_url, secrets, limit.map(|l| (l.requests, l.per))).hash(&mut hasher);
+        let key = hasher.finish();
+        let mut registry = REGISTRY
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(existing) = registry.get(&key).and_then(Weak::upgrade) {
+            return Ok(existing);
+        }
+        let throttle = Arc::new(Throttle::new(limit)?);
+        registry.retain(|_, throttle| throttle.strong_count() > 0);
+        registry.insert(key, Arc::downgrade(&throttle));
+        Ok(throttle)
     }
 
     /// Waits until a request may go out. Callers wait; nobody is turned away.

@@ -1378,6 +1378,31 @@ mod against_mock {
     }
 
     #[tokio::test]
+    async fn separately_built_clients_with_the_same_credentials_share_the_budget() {
+        let server = mock().await;
+        let limited = || {
+            let mut config = config(&server.base_url());
+            // A burst of one, then one request per second.
+            config.rate_limit = Some(RateLimit {
+                requests: 2,
+                per: Duration::from_secs(1),
+            });
+            Client::new(config).unwrap()
+        };
+        let (first, second) = (limited(), limited());
+        let scope = Scope::Account(ACCOUNT.into());
+        let started = Instant::now();
+        first.list_identity_providers(&scope).await.unwrap();
+        second.list_identity_providers(&scope).await.unwrap();
+        assert!(
+            started.elapsed() >= Duration::from_millis(900),
+            "{:?}",
+            started.elapsed()
+        );
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
     async fn create_after_a_dropped_response_leaves_exactly_one_object() {
         let server = mock().await;
         let control = server.control();
