@@ -1,0 +1,502 @@
+//! Create → update → import → destroy for each of the 15 identity-provider types, the registry
+//! example as written, a zone-scoped identity provider, and replacement when `type` changes.
+
+use super::*;
+use crate::support::acceptance;
+use serde_json::json;
+
+/// One identity-provider type with a realistic configuration and an in-place update of it.
+#[derive(Debug)]
+pub struct TypeCase {
+    pub kind: &'static str,
+    /// The `config = ...` value at creation.
+    pub create: &'static str,
+    /// The `config = ...` value after the update (the name changes too).
+    pub update: &'static str,
+    /// The client secret the API must hold after create and after update.
+    pub secrets: Option<(&'static str, &'static str)>,
+    /// A config attribute the update changes, with its new value (null: removed).
+    pub changed: Option<(&'static str, fn() -> Value)>,
+}
+
+pub const TYPES: &[TypeCase] = &[
+    TypeCase {
+        kind: "onetimepin",
+        create: "{}",
+        update: "{}",
+        secrets: None,
+        changed: None,
+    },
+    TypeCase {
+        kind: "azureAD",
+        create: r#"{
+    client_id                  = "2ac9f4f6-7a3b-4a52-9b41-0c7e6d1f2a01"
+    client_secret              = "azure-secret-v1-Qx7~pL"
+    directory_id               = "8b1e5c3a-94d2-4f0b-a7c6-3e2d1f0a9b88"
+    support_groups             = true
+    conditional_access_enabled = false
+    prompt                     = "select_account"
+    claims                     = ["email", "groups"]
+    email_claim_name           = "upn"
+  }"#,
+        update: r#"{
+    client_id                  = "2ac9f4f6-7a3b-4a52-9b41-0c7e6d1f2a01"
+    client_secret              = "azure-secret-v2-Rz8~mK"
+    directory_id               = "8b1e5c3a-94d2-4f0b-a7c6-3e2d1f0a9b88"
+    support_groups             = true
+    conditional_access_enabled = false
+    prompt                     = "login"
+    claims                     = ["email", "groups"]
+    email_claim_name           = "upn"
+  }"#,
+        secrets: Some(("azure-secret-v1-Qx7~pL", "azure-secret-v2-Rz8~mK")),
+        changed: Some(("prompt", || json!("login"))),
+    },
+    TypeCase {
+        kind: "saml",
+        create: r#"{
+    issuer_url           = "https://idp.example.com/saml/metadata"
+    sso_target_url       = "https://idp.example.com/saml/sso"
+    idp_public_certs     = ["MIIDpDCCAoygAwIBAgIGAXoJ8ZqKMA0GCSqGSIb3DQEBCwUAMIGSMQswCQYDVQQGEwJVUzET"]
+    attributes           = ["email", "department"]
+    email_attribute_name = "email"
+    sign_request         = true
+    header_attributes = [
+      { attribute_name = "department", header_name = "Cf-Access-Department" },
+    ]
+  }"#,
+        update: r#"{
+    issuer_url           = "https://idp.example.com/saml/metadata"
+    sso_target_url       = "https://idp.example.com/saml/sso/v2"
+    idp_public_certs     = ["MIIDpDCCAoygAwIBAgIGAXoJ8ZqKMA0GCSqGSIb3DQEBCwUAMIGSMQswCQYDVQQGEwJVUzET"]
+    attributes           = ["email", "department", "groups"]
+    email_attribute_name = "email"
+    sign_request         = true
+    header_attributes = [
+      { attribute_name = "department", header_name = "Cf-Access-Department" },
+      { attribute_name = "groups", header_name = "Cf-Access-Groups" },
+    ]
+  }"#,
+        secrets: None,
+        changed: Some(("sso_target_url", || {
+            json!("https://idp.example.com/saml/sso/v2")
+        })),
+    },
+    TypeCase {
+        kind: "centrify",
+        create: r#"{
+    client_id        = "centrify-client"
+    client_secret    = "centrify-secret-v1"
+    centrify_account = "https://abc1234.my.centrify.com/"
+    centrify_app_id  = "cloudflare-access"
+  }"#,
+        update: r#"{
+    client_id        = "centrify-client"
+    client_secret    = "centrify-secret-v1"
+    centrify_account = "https://abc1234.my.centrify.com/"
+    centrify_app_id  = "cloudflare-access-v2"
+    claims           = ["email", "roles"]
+  }"#,
+        secrets: Some(("centrify-secret-v1", "centrify-secret-v1")),
+        changed: Some(("centrify_app_id", || json!("cloudflare-access-v2"))),
+    },
+    TypeCase {
+        kind: "facebook",
+        create: r#"{
+    client_id     = "1234567890123456"
+    client_secret = "facebook-secret-v1"
+  }"#,
+        update: r#"{
+    client_id     = "6543210987654321"
+    client_secret = "facebook-secret-v1"
+  }"#,
+        secrets: Some(("facebook-secret-v1", "facebook-secret-v1")),
+        changed: Some(("client_id", || json!("6543210987654321"))),
+    },
+    TypeCase {
+        kind: "github",
+        create: r#"{
+    client_id     = "Iv1.8a61f9b3a7aba766"
+    client_secret = "github-secret-v1-0f6e2d"
+  }"#,
+        update: r#"{
+    client_id     = "Iv1.1b2c3d4e5f607182"
+    client_secret = "github-secret-v2-9a8b7c"
+  }"#,
+        secrets: Some(("github-secret-v1-0f6e2d", "github-secret-v2-9a8b7c")),
+        changed: Some(("client_id", || json!("Iv1.1b2c3d4e5f607182"))),
+    },
+    TypeCase {
+        kind: "google-apps",
+        create: r#"{
+    client_id        = "1234-abcdef.apps.googleusercontent.com"
+    client_secret    = "GOCSPX-google-apps-v1"
+    apps_domain      = "example.com"
+    claims           = ["email", "hd"]
+    email_claim_name = "email"
+  }"#,
+        update: r#"{
+    client_id        = "1234-abcdef.apps.googleusercontent.com"
+    client_secret    = "GOCSPX-google-apps-v1"
+    apps_domain      = "corp.example.com"
+    claims           = ["email", "hd"]
+    email_claim_name = "email"
+  }"#,
+        secrets: Some(("GOCSPX-google-apps-v1", "GOCSPX-google-apps-v1")),
+        changed: Some(("apps_domain", || json!("corp.example.com"))),
+    },
+    TypeCase {
+        kind: "google",
+        create: r#"{
+    client_id        = "5678-ghijkl.apps.googleusercontent.com"
+    client_secret    = "GOCSPX-google-v1"
+    email_claim_name = "email"
+  }"#,
+        update: r#"{
+    client_id        = "5678-ghijkl.apps.googleusercontent.com"
+    client_secret    = "GOCSPX-google-v1"
+    email_claim_name = "email"
+    claims           = ["email", "profile"]
+  }"#,
+        secrets: Some(("GOCSPX-google-v1", "GOCSPX-google-v1")),
+        changed: Some(("claims", || json!(["email", "profile"]))),
+    },
+    TypeCase {
+        kind: "linkedin",
+        create: r#"{
+    client_id     = "86abcdefghijkl"
+    client_secret = "linkedin-secret-v1"
+  }"#,
+        update: r#"{
+    client_id     = "86lkjihgfedcba"
+    client_secret = "linkedin-secret-v1"
+  }"#,
+        secrets: Some(("linkedin-secret-v1", "linkedin-secret-v1")),
+        changed: Some(("client_id", || json!("86lkjihgfedcba"))),
+    },
+    TypeCase {
+        kind: "oidc",
+        create: r#"{
+    client_id        = "oidc-client-0001"
+    client_secret    = "oidc-secret-v1"
+    auth_url         = "https://sso.example.com/oauth2/v1/authorize"
+    token_url        = "https://sso.example.com/oauth2/v1/token"
+    certs_url        = "https://sso.example.com/oauth2/v1/keys"
+    scopes           = ["openid", "email", "profile"]
+    pkce_enabled     = true
+    claims           = ["groups"]
+    email_claim_name = "email"
+  }"#,
+        update: r#"{
+    client_id        = "oidc-client-0001"
+    client_secret    = "oidc-secret-v1"
+    auth_url         = "https://sso.example.com/oauth2/v1/authorize"
+    token_url        = "https://sso.example.com/oauth2/v1/token"
+    certs_url        = "https://sso.example.com/oauth2/v1/keys"
+    scopes           = ["openid", "email", "profile", "groups"]
+    pkce_enabled     = false
+    claims           = ["groups"]
+    email_claim_name = "email"
+  }"#,
+        secrets: Some(("oidc-secret-v1", "oidc-secret-v1")),
+        changed: Some(("scopes", || json!(["openid", "email", "profile", "groups"]))),
+    },
+    TypeCase {
+        kind: "okta",
+        create: r#"{
+    client_id               = "0oa1b2c3d4e5f6g7h8i9"
+    client_secret           = "okta-secret-v1"
+    okta_account            = "https://dev-123456.okta.com"
+    authorization_server_id = "aus1a2b3c4d5e6f7g8h9"
+  }"#,
+        update: r#"{
+    client_id     = "0oa1b2c3d4e5f6g7h8i9"
+    client_secret = "okta-secret-v1"
+    okta_account  = "https://dev-123456.okta.com"
+  }"#,
+        secrets: Some(("okta-secret-v1", "okta-secret-v1")),
+        changed: Some(("authorization_server_id", || Value::Null)),
+    },
+    TypeCase {
+        kind: "onelogin",
+        create: r#"{
+    client_id        = "onelogin-client"
+    client_secret    = "onelogin-secret-v1"
+    onelogin_account = "https://example.onelogin.com"
+  }"#,
+        update: r#"{
+    client_id        = "onelogin-client"
+    client_secret    = "onelogin-secret-v1"
+    onelogin_account = "https://corp.onelogin.com"
+  }"#,
+        secrets: Some(("onelogin-secret-v1", "onelogin-secret-v1")),
+        changed: Some(("onelogin_account", || json!("https://corp.onelogin.com"))),
+    },
+    TypeCase {
+        kind: "pingone",
+        create: r#"{
+    client_id     = "pingone-client"
+    client_secret = "pingone-secret-v1"
+    ping_env_id   = "342b5d9b-4f61-4d3e-8a2b-5c6d7e8f9a0b"
+  }"#,
+        update: r#"{
+    client_id     = "pingone-client"
+    client_secret = "pingone-secret-v1"
+    ping_env_id   = "9f8e7d6c-5b4a-4321-8fed-cba987654321"
+  }"#,
+        secrets: Some(("pingone-secret-v1", "pingone-secret-v1")),
+        changed: Some(("ping_env_id", || json!("9f8e7d6c-5b4a-4321-8fed-cba987654321"))),
+    },
+    TypeCase {
+        kind: "yandex",
+        create: r#"{
+    client_id     = "yandex-client-v1"
+    client_secret = "yandex-secret-v1"
+  }"#,
+        update: r#"{
+    client_id     = "yandex-client-v2"
+    client_secret = "yandex-secret-v1"
+  }"#,
+        secrets: Some(("yandex-secret-v1", "yandex-secret-v1")),
+        changed: Some(("client_id", || json!("yandex-client-v2"))),
+    },
+    TypeCase {
+        kind: "cloudflare",
+        create: r#"{
+    restrict_to_account_members = false
+  }"#,
+        update: r#"{
+    restrict_to_account_members = true
+  }"#,
+        secrets: None,
+        changed: Some(("restrict_to_account_members", || json!(true))),
+    },
+];
+
+/// The table entry for `kind`.
+pub fn type_case(kind: &str) -> &'static TypeCase {
+    TYPES
+        .iter()
+        .find(|case| case.kind == kind)
+        .unwrap_or_else(|| panic!("no test case for type {kind}"))
+}
+
+/// The whole lifecycle of one type, in the order terraform-plugin-testing's basic test walks it.
+fn lifecycle(kind: &str) {
+    let case = type_case(kind);
+    acceptance(|t| {
+        // Create.
+        let created_name = format!("{kind} login");
+        let config = single(t, &created_name, kind, case.create);
+        t.write_main_tf(&config);
+        let plan = t.plan();
+        assert_resource_type(&plan, ADDRESS);
+        let change = plan.change(ADDRESS);
+        assert!(change.is_create(), "expected a create:\n{plan}");
+        assert!(change.unknown_paths().contains("id"), "{plan}");
+        apply_and_settle(t);
+
+        let id = state_id(t, ADDRESS);
+        let values = t.resource_values(ADDRESS);
+        assert_eq!(values["name"], created_name.as_str());
+        assert_eq!(values["type"], kind);
+        assert_eq!(values["account_id"], t.account_id.as_str());
+        assert!(values["zone_id"].is_null(), "{values:#}");
+        assert!(
+            values["config"]["redirect_url"]
+                .as_str()
+                .is_some_and(|url| url.ends_with("/cdn-cgi/access/callback")),
+            "redirect_url should come from the API: {values:#}"
+        );
+        assert_state_matches_api(t, ADDRESS);
+        let control = t.mock.control();
+        assert_eq!(control.object_count(), 1);
+        if let Some((first, _)) = case.secrets {
+            assert_eq!(control.client_secret(&id).as_deref(), Some(first));
+            assert_eq!(values["config"]["client_secret"], first, "the configured secret stays in state");
+        }
+
+        // Update in place: a new name and a changed config attribute.
+        let updated_name = format!("{kind} login (renamed)");
+        let main_tf = single(t, &updated_name, kind, case.update);
+        t.write_main_tf(&main_tf);
+        let plan = t.plan();
+        let change = plan.change(ADDRESS);
+        assert!(change.is_update(), "expected an in-place update:\n{plan}");
+        assert!(
+            change.unknown_paths().is_empty(),
+            "an update of name and config should know every value at plan time: {:?}\n{plan}",
+            change.unknown_paths()
+        );
+        assert_eq!(change.after["id"], id.as_str(), "the plan keeps the id");
+        apply_and_settle(t);
+
+        assert_eq!(state_id(t, ADDRESS), id, "updated in place, not replaced");
+        assert_state_matches_api(t, ADDRESS);
+        let object = api_object(t, &id);
+        assert_eq!(object["name"], updated_name.as_str());
+        if let Some((field, expected)) = case.changed {
+            let expected = expected();
+            assert_eq!(object["config"][field], expected, "API config.{field}: {object:#}");
+            assert_eq!(
+                t.resource_values(ADDRESS)["config"][field],
+                expected,
+                "state config.{field}"
+            );
+        }
+        if let Some((_, second)) = case.secrets {
+            assert_eq!(control.client_secret(&id).as_deref(), Some(second));
+        }
+        assert_eq!(control.object_count(), 1);
+
+        // Import, by CLI and by import block.
+        import_verify_both(t, ADDRESS, &format!("accounts/{}/{id}", t.account_id));
+
+        destroy_and_expect_empty(t);
+    });
+}
+
+macro_rules! lifecycle_tests {
+    ($($test:ident => $kind:literal,)+) => {
+        $(
+            #[test]
+            fn $test() {
+                lifecycle($kind);
+            }
+        )+
+
+        /// Every type in the table has a test, and the table covers every type.
+        #[test]
+        fn every_type_has_a_lifecycle_test() {
+            let tested = [$($kind),+];
+            let table: Vec<&str> = TYPES.iter().map(|case| case.kind).collect();
+            assert_eq!(tested.len(), 15);
+            assert_eq!(tested.to_vec(), table);
+        }
+    };
+}
+
+lifecycle_tests! {
+    lifecycle_onetimepin => "onetimepin",
+    lifecycle_azure_ad => "azureAD",
+    lifecycle_saml => "saml",
+    lifecycle_centrify => "centrify",
+    lifecycle_facebook => "facebook",
+    lifecycle_github => "github",
+    lifecycle_google_apps => "google-apps",
+    lifecycle_google => "google",
+    lifecycle_linkedin => "linkedin",
+    lifecycle_oidc => "oidc",
+    lifecycle_okta => "okta",
+    lifecycle_onelogin => "onelogin",
+    lifecycle_pingone => "pingone",
+    lifecycle_yandex => "yandex",
+    lifecycle_cloudflare => "cloudflare",
+}
+
+/// The registry example as users copy it: a one-time PIN login with an empty config.
+#[test]
+fn registry_example_onetimepin() {
+    acceptance(|t| {
+        let address = "cloudflare_zero_trust_access_identity_provider.onetimepin_login";
+        let account_id = t.account_id.clone();
+        t.env("TF_VAR_cloudflare_account_id", &account_id);
+        let main_tf = fixture(t, "onetimepin_seed.tf", &[]);
+        t.write_main_tf(&main_tf);
+        apply_and_settle(t);
+
+        let values = t.resource_values(address);
+        let id = state_id(t, address);
+        assert_eq!(values["name"], "One-time PIN login");
+        assert_eq!(values["type"], "onetimepin");
+        assert_eq!(values["account_id"], account_id.as_str());
+        // The mock's team is `mock-team` (MockConfig::default()).
+        assert_eq!(
+            values["config"]["redirect_url"],
+            "https://mock-team.cloudflareaccess.com/cdn-cgi/access/callback"
+        );
+        let object = api_object(t, &id);
+        assert_eq!(object["config"]["redirect_url"], values["config"]["redirect_url"]);
+        assert_state_matches_api(t, address);
+        import_verify_both(t, address, &format!("accounts/{account_id}/{id}"));
+        destroy_and_expect_empty(t);
+    });
+}
+
+/// An identity provider that belongs to a zone: zone paths in the API, `zones/...` import IDs.
+#[test]
+fn zone_scoped_lifecycle() {
+    acceptance(|t| {
+        let case = type_case("github");
+        let zone_id = t.zone_id.clone();
+        let zone_config = |t: &Acc, name: &str, config: &str| {
+            fixture(
+                t,
+                "single.tf",
+                &[
+                    ("owner_attribute", "zone_id"),
+                    ("owner_id", &zone_id),
+                    ("name", name),
+                    ("type", "github"),
+                    ("config", config),
+                ],
+            )
+        };
+        let main_tf = zone_config(t, "Zone GitHub", case.create);
+        t.write_main_tf(&main_tf);
+        apply_and_settle(t);
+        let id = state_id(t, ADDRESS);
+        let values = t.resource_values(ADDRESS);
+        assert_eq!(values["zone_id"], zone_id.as_str());
+        assert!(values["account_id"].is_null(), "{values:#}");
+        let object = api_object(t, &id);
+        assert_eq!(object["__scope"], "zones");
+        assert_eq!(object["__owner_id"], zone_id.as_str());
+        assert_state_matches_api(t, ADDRESS);
+
+        let main_tf = zone_config(t, "Zone GitHub (renamed)", case.update);
+        t.write_main_tf(&main_tf);
+        let plan = t.plan();
+        assert!(plan.change(ADDRESS).is_update(), "{plan}");
+        apply_and_settle(t);
+        assert_eq!(state_id(t, ADDRESS), id);
+        assert_eq!(api_object(t, &id)["name"], "Zone GitHub (renamed)");
+
+        import_verify_both(t, ADDRESS, &format!("zones/{zone_id}/{id}"));
+        destroy_and_expect_empty(t);
+    });
+}
+
+/// `type` cannot change in place: the plan replaces the identity provider, and afterwards the
+/// API holds exactly one object, of the new type.
+#[test]
+fn changing_type_replaces() {
+    acceptance(|t| {
+        let main_tf = single(t, "Sign in", "github", type_case("github").create);
+        t.write_main_tf(&main_tf);
+        apply_and_settle(t);
+        let old_id = state_id(t, ADDRESS);
+
+        let main_tf = single(t, "Sign in", "google", type_case("google").create);
+        t.write_main_tf(&main_tf);
+        let plan = t.plan();
+        let change = plan.change(ADDRESS);
+        assert!(change.is_replace(), "expected a replacement:\n{plan}");
+        assert_eq!(change.actions, ["delete", "create"], "{plan}");
+        assert_eq!(
+            change.replace_paths,
+            json!([["type"]]),
+            "only type forces the replacement:\n{plan}"
+        );
+        apply_and_settle(t);
+
+        let new_id = state_id(t, ADDRESS);
+        assert_ne!(new_id, old_id, "a replacement creates a new identity provider");
+        let objects = t.mock.control().objects();
+        assert_eq!(objects.len(), 1, "{:#}", Value::Array(objects.clone()));
+        assert_eq!(objects[0]["id"], new_id.as_str());
+        assert_eq!(objects[0]["type"], "google");
+        assert_state_matches_api(t, ADDRESS);
+        destroy_and_expect_empty(t);
+    });
+}
