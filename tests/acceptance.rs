@@ -10,3 +10,6 @@ mod support;
 // The provider as a plugin: schemas as Terraform reads them, logging, shutdown, the human-run
 // message, mTLS, debug mode. Tests of go-plugin or tfplugin6 behaviour belong here.
 mod provider_protocol;
+
+// The identity provider resource end to end: every type's lifecycle, scopes, drift, SCIM, secrets, invalid input, scale.
+mod identity_provider;
