@@ -886,6 +886,18 @@ async fn non_json_error_pages_still_give_the_status() {
 }
 
 #[tokio::test]
+async fn a_bodiless_delete_answer_is_success() {
+    let server =
+        RawServer::start(|_| "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned())
+            .await;
+    client(&server.base_url)
+        .delete_identity_provider(&Scope::Account(ACCOUNT.into()), "abc")
+        .await
+        .unwrap();
+    assert!(server.requests()[0].starts_with("DELETE "));
+}
+
+#[tokio::test]
 async fn x_should_retry_false_stops_retries() {
     let server = RawServer::start(|_| {
         "HTTP/1.1 503 Service Unavailable\r\nx-should-retry: false\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_owned()
@@ -990,6 +1002,66 @@ mod against_mock {
             .get(operation)
             .copied()
             .unwrap_or(0)
+    }
+
+    /// Collects everything `tracing` emits, at every level, while the guard lives.
+    #[derive(Clone, Default)]
+    struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for CapturedLogs {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn logs_never_contain_credentials_or_secrets() {
+        let logs = CapturedLogs::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+
+        let server = mock().await;
+        let control = server.control();
+        control.add_fault(Fault::times(Some("create"), FaultKind::ServerError(503), 1));
+        control.add_fault(Fault::times(Some("create"), FaultKind::DropAfterCommit, 1));
+        let client = client(&server.base_url());
+        let scope = Scope::Account(ACCOUNT.into());
+        let mut body = github_body("GitHub", "cid-1");
+        body.scim_config = Field::Value(ScimConfigBody {
+            enabled: Field::Value(true),
+            ..Default::default()
+        });
+        let created = client
+            .create_identity_provider(&scope, &body)
+            .await
+            .unwrap();
+        let id = created.id.unwrap();
+        client.get_identity_provider(&scope, &id).await.unwrap();
+        client
+            .get_identity_provider(&scope, "00000000-0000-0000-0000-000000000000")
+            .await
+            .unwrap_err();
+        client.delete_identity_provider(&scope, &id).await.unwrap();
+        server.shutdown().await;
+
+        let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            text.contains("Cloudflare API request"),
+            "nothing captured: {text}"
+        );
+        assert!(text.contains("retrying Cloudflare API request"), "{text}");
+        assert!(!text.contains(TOKEN), "token in logs");
+        assert!(!text.contains(CLIENT_SECRET), "client secret in logs");
+        assert!(!text.contains("Bearer"), "auth header in logs");
     }
 
     #[tokio::test]
