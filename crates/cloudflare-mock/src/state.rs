@@ -82,7 +82,11 @@ pub(crate) struct Page {
 impl fmt::Debug for MockState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // try_read: Debug must not block (or deadlock) when the store is being written.
-        let objects = self.shared.store.try_read().map(|store| store.objects.len());
+        let objects = self
+            .shared
+            .store
+            .try_read()
+            .map(|store| store.objects.len());
         f.debug_struct("MockState")
             .field("config", &self.shared.config)
             .field("objects", &objects.ok())
