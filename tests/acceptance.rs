@@ -13,3 +13,9 @@ mod provider_protocol;
 
 // The identity provider resource end to end: every type's lifecycle, scopes, drift, SCIM, secrets, invalid input, scale.
 mod identity_provider;
+
+// Installing the packaged provider the way users do: filesystem mirror and a signed registry.
+mod install;
+
+// The HCL under examples/: formatted, applies against the mock, import IDs as documented.
+mod examples;

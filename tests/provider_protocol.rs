@@ -33,7 +33,7 @@ fn provider_schema(schemas: &Value, source: &str) -> Value {
 
 #[test]
 fn terraform_reads_the_provider_and_resource_schemas() {
-    let mut work = Workdir::new("schema");
+    let work = Workdir::new("schema");
     work.write_main_tf(CONFIG_WITH_SOURCE);
     let output = work.run_ok(&["providers", "schema", "-json"]);
     let schemas: Value = serde_json::from_str(&output.stdout).expect("schema JSON");
@@ -86,7 +86,7 @@ fn terraform_reads_the_provider_and_resource_schemas() {
 
 #[test]
 fn a_configuration_without_required_providers_gets_the_same_provider() {
-    let mut work = Workdir::new("schema-implied");
+    let work = Workdir::new("schema-implied");
     work.write_main_tf("provider \"cloudflare\" {}\n");
     let output = work.run_ok(&["providers", "schema", "-json"]);
     let schemas: Value = serde_json::from_str(&output.stdout).expect("schema JSON");
@@ -99,7 +99,7 @@ fn a_configuration_without_required_providers_gets_the_same_provider() {
 
 #[test]
 fn an_empty_configuration_validates_without_credentials() {
-    let mut work = Workdir::new("validate");
+    let work = Workdir::new("validate");
     work.write_main_tf(CONFIG_WITH_SOURCE);
     let output = work.run_ok(&["validate", "-no-color"]);
     assert!(
@@ -199,6 +199,20 @@ fn the_provider_exits_gracefully_when_terraform_is_done() {
             assert!(
                 process_is_gone(*pid),
                 "provider process {pid} still runs 2 s after Terraform exited"
+            );
+        }
+        for pid in &pids {
+            let exit_line = log
+                .lines()
+                .find(|line| {
+                    line.contains("plugin process exited")
+                        && line.contains("terraform-provider-cloudflare")
+                        && line.contains(&format!("id={pid}"))
+                })
+                .unwrap_or_else(|| panic!("no 'plugin process exited' line for pid {pid}"));
+            assert!(
+                !exit_line.contains("error="),
+                "provider {pid} did not exit cleanly: {exit_line}"
             );
         }
         assert!(

@@ -29,7 +29,7 @@ fn terraform_is_found_and_reports_a_version() {
 
 #[test]
 fn a_stable_configuration_passes_the_post_apply_plan_checks() {
-    let mut work = Workdir::new("selftest");
+    let work = Workdir::new("selftest");
     work.write_main_tf(
         r#"
 resource "terraform_data" "x" {
@@ -74,7 +74,7 @@ fn work_config_with_input(input: &str) -> String {
 
 #[test]
 fn a_perpetual_diff_fails_the_post_apply_plan_checks_with_terraform_plugin_testings_message() {
-    let mut work = Workdir::new("selftest");
+    let work = Workdir::new("selftest");
     // timestamp() is unknown until apply, so every plan replaces the resource.
     work.write_main_tf(
         r#"
@@ -99,7 +99,7 @@ resource "terraform_data" "x" {
 
 #[test]
 fn failing_commands_report_their_output() {
-    let mut work = Workdir::new("selftest");
+    let work = Workdir::new("selftest");
     work.write_main_tf("resource \"terraform_data\" \"x\" {\n  no_such_argument = 1\n}\n");
     let output = work.plan_err();
     assert!(

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use tempfile::TempDir;
 
 /// The provider binary under test; cargo builds it for the integration test.
@@ -43,7 +44,9 @@ pub struct Workdir {
     dir: TempDir,
     env: BTreeMap<String, String>,
     installation: ProviderInstallation,
-    main_tf: Option<String>,
+    /// The last configuration written with `write_main_tf`. Behind a mutex so that writing
+    /// takes `&self`: tests can then say `t.write_main_tf(&t.render(...))`.
+    main_tf: Mutex<Option<String>>,
     plans: AtomicUsize,
     label: String,
 }
@@ -71,7 +74,7 @@ impl Workdir {
             dir,
             env: BTreeMap::new(),
             installation,
-            main_tf: None,
+            main_tf: Mutex::new(None),
             plans: AtomicUsize::new(0),
             label,
         };
@@ -85,7 +88,7 @@ impl Workdir {
     pub fn fresh_sibling(&self) -> Workdir {
         let mut sibling = Workdir::with_installation(&self.label, self.installation);
         sibling.env = self.env.clone();
-        if let Some(main_tf) = &self.main_tf {
+        if let Some(main_tf) = self.main_tf.lock().expect("main_tf").as_deref() {
             sibling.write_main_tf(main_tf);
         }
         sibling
@@ -141,9 +144,9 @@ impl Workdir {
     }
 
     /// Replaces the configuration with `hcl` (as `main.tf`).
-    pub fn write_main_tf(&mut self, hcl: &str) {
+    pub fn write_main_tf(&self, hcl: &str) {
         self.write_file("main.tf", hcl);
-        self.main_tf = Some(hcl.to_owned());
+        *self.main_tf.lock().expect("main_tf") = Some(hcl.to_owned());
     }
 
     pub fn write_file(&self, name: &str, contents: &str) {
