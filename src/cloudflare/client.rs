@@ -519,7 +519,6 @@ impl Client {
 }
 
 /// One API call, independent of how many times it is sent.
-#[derive(Debug)]
 pub(crate) struct ApiRequest<'a> {
     pub(crate) method: Method,
     /// Path segments below the base URL, unencoded.
@@ -529,6 +528,18 @@ pub(crate) struct ApiRequest<'a> {
     pub(crate) body: Option<Vec<u8>>,
     /// Secret values in the body, to scrub from anything the server echoes back.
     pub(crate) secrets: Vec<String>,
+}
+
+impl fmt::Debug for ApiRequest<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The body and the secrets are left out: this must be safe to log.
+        f.debug_struct("ApiRequest")
+            .field("method", &self.method)
+            .field("path", &self.path())
+            .field("query", &self.query)
+            .field("has_body", &self.body.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> ApiRequest<'a> {

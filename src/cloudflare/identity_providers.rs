@@ -508,7 +508,7 @@ impl Client {
         }
     }
 
-    fn body_request<'a>(
+    pub(crate) fn body_request<'a>(
         &self,
         method: Method,
         segments: Vec<&'a str>,

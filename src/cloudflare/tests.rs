@@ -529,6 +529,25 @@ fn debug_output_never_shows_secrets() {
 }
 
 #[test]
+fn request_debug_leaves_out_body_and_secrets() {
+    let client = client("http://127.0.0.1:9");
+    let scope = Scope::Account(ACCOUNT.into());
+    let request = client
+        .body_request(
+            reqwest::Method::POST,
+            collection_segments(&scope),
+            &github_body("n", "c"),
+        )
+        .unwrap();
+    assert_eq!(request.secrets, vec![CLIENT_SECRET.to_owned()]);
+    let body = String::from_utf8(request.body.clone().unwrap()).unwrap();
+    assert!(body.contains(CLIENT_SECRET), "the secret is sent");
+    let shown = format!("{request:?}");
+    assert!(!shown.contains(CLIENT_SECRET), "{shown}");
+    assert!(shown.contains("/access/identity_providers"), "{shown}");
+}
+
+#[test]
 fn scrub_replaces_every_known_secret() {
     let secrets = vec!["abcd1234".to_owned(), "zzzz9999".to_owned()];
     assert_eq!(
