@@ -115,9 +115,29 @@ mod limits {
 const API_TOKEN_LENGTH: (usize, usize) = (40, 80);
 const API_KEY_LENGTH: (usize, usize) = (37, 60);
 
+/// Looks up an environment variable; `None` when unset.
+pub type EnvLookup = fn(&str) -> Option<String>;
+
 /// The `cloudflare` provider.
-#[derive(Debug, Default)]
-pub struct CloudflareProvider;
+#[derive(Debug, Clone, Copy)]
+pub struct CloudflareProvider {
+    env: EnvLookup,
+}
+
+impl Default for CloudflareProvider {
+    /// Reads the process environment.
+    fn default() -> Self {
+        Self { env: process_env }
+    }
+}
+
+impl CloudflareProvider {
+    /// A provider reading settings from `env` instead of the process environment (for tests
+    /// that must not depend on, or change, the environment they run in).
+    pub fn with_env(env: EnvLookup) -> Self {
+        Self { env }
+    }
+}
 
 #[async_trait::async_trait]
 impl Provider for CloudflareProvider {
@@ -130,7 +150,7 @@ impl Provider for CloudflareProvider {
     }
 
     fn validate_config(&self, config: &Value, diagnostics: &mut Diagnostics) {
-        validate(config, &process_env, diagnostics);
+        validate(config, &self.env, diagnostics);
     }
 
     async fn configure(
@@ -139,7 +159,7 @@ impl Provider for CloudflareProvider {
         config: &Value,
         diagnostics: &mut Diagnostics,
     ) -> Option<ProviderData> {
-        let resolved = match resolve(config, &process_env) {
+        let resolved = match resolve(config, &self.env) {
             Ok(resolved) => resolved,
             Err(problems) => {
                 diagnostics.extend(problems);
@@ -981,6 +1001,35 @@ mod tests {
     fn unknown_configuration_is_reported() {
         let err = resolve(&config(&[("api_token", Value::unknown())]), &env_of(&[])).unwrap_err();
         assert!(errors(&err)[0].detail.contains("api_token"));
+    }
+
+    #[tokio::test]
+    async fn configure_builds_one_client_for_every_resource() {
+        fn env(name: &str) -> Option<String> {
+            (name == "CLOUDFLARE_API_TOKEN").then(|| TOKEN.to_owned())
+        }
+        let provider = CloudflareProvider::with_env(env);
+        let mut diagnostics = Diagnostics::new();
+        let data = provider
+            .configure(
+                &Context::default(),
+                &config(&[("base_url", "http://127.0.0.1:9/client/v4".into())]),
+                &mut diagnostics,
+            )
+            .await
+            .expect("configured");
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let client = data.downcast_ref::<cloudflare::Client>().unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/client/v4");
+        assert_eq!(provider.resources().len(), 1);
+
+        let unconfigured = CloudflareProvider::with_env(|_| None);
+        let mut diagnostics = Diagnostics::new();
+        let data = unconfigured
+            .configure(&Context::default(), &config(&[]), &mut diagnostics)
+            .await;
+        assert!(data.is_none());
+        assert!(diagnostics.has_errors());
     }
 
     #[test]

@@ -8,6 +8,9 @@ pub mod normalize;
 pub mod schema;
 pub mod validate;
 
+#[cfg(test)]
+mod lifecycle_tests;
+
 use crate::cloudflare::{Client, Error, IdentityProvider, Scope};
 use crate::framework::resource::{
     ApplyResponse, Context, CreateRequest, DeleteRequest, ImportResponse, ModifyPlanRequest,
