@@ -913,6 +913,13 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_hides_credentials() {
+        let resolved = resolve(&config(&[("api_token", TOKEN.into())]), &env_of(&[])).unwrap();
+        let text = format!("{resolved:?} {:?}", resolved.client_config(None));
+        assert!(!text.contains(TOKEN), "{text}");
+    }
+
+    #[test]
     fn missing_credentials_name_attribute_and_variable() {
         let err = resolve(&config(&[]), &env_of(&[])).unwrap_err();
         let errors = errors(&err);

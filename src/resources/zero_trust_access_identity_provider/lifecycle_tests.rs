@@ -10,6 +10,7 @@ use crate::framework::{Attribute, Severity};
 use cloudflare_mock::{MockConfig, MockServer, DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN};
 use serde_json::json;
 use std::sync::Arc;
+use std::time::Duration;
 
 struct Harness {
     resource: ZeroTrustAccessIdentityProviderResource,
@@ -648,5 +649,45 @@ async fn api_errors_become_diagnostics() {
     h.resource.read(&stopped, request, &mut response).await;
     assert_eq!(response.new_state, state);
     assert!(errors(&response.diagnostics)[0].starts_with("Operation Cancelled"));
+    h.mock.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_create_interrupted_by_terraform_still_lands_in_state() {
+    let h = Harness::start().await;
+    h.mock.control().add_fault(cloudflare_mock::Fault {
+        operation: Some("create".into()),
+        kind: cloudflare_mock::FaultKind::Latency(Duration::from_millis(500)),
+        probability: 1.0,
+        times: Some(1),
+    });
+    let config = h.config(json!({
+        "account_id": DEFAULT_ACCOUNT_ID, "name": "Slow", "type": "github",
+        "config": {"client_id": "cid", "client_secret": "s"}
+    }));
+    let plan = h.plan(&Value::Null, &config).await.unwrap();
+    let stopping = Context {
+        data: h.ctx.data.clone(),
+        ..Context::default()
+    };
+    let cancel = stopping.cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        cancel.cancel();
+    });
+    let mut response = ApplyResponse::default();
+    let request = CreateRequest {
+        planned_state: plan.planned_state.clone(),
+        config,
+    };
+    h.resource.create(&stopping, request, &mut response).await;
+    assert!(
+        response.diagnostics.is_empty(),
+        "{:?}",
+        response.diagnostics
+    );
+    assert!(response.new_state.is_wholly_known());
+    assert_consistent(&plan.planned_state, &response.new_state, "");
+    assert_eq!(h.mock.control().object_count(), 1);
     h.mock.shutdown().await;
 }
