@@ -20,6 +20,9 @@ pub enum Number {
     Decimal(String),
 }
 
+/// 2^63, the first integer above `i64::MAX`.
+const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+
 impl Number {
     /// The value as an `i64`, when it is an integer in range.
     pub fn as_i64(&self) -> Option<i64> {
@@ -27,11 +30,7 @@ impl Number {
             Number::Int(i) => Some(*i),
             Number::UInt(u) => i64::try_from(*u).ok(),
             // 2^63 is exactly representable, so the range check is exact.
-            Number::Float(f)
-                if f.fract() == 0.0
-                    && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18)
-                        .contains(f) =>
-            {
+            Number::Float(f) if f.fract() == 0.0 && (-TWO_POW_63..TWO_POW_63).contains(f) => {
                 Some(*f as i64)
             }
             Number::Float(_) => None,
