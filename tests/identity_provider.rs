@@ -113,7 +113,9 @@ pub fn assert_state_matches_api(t: &Acc, address: &str) {
 /// object in state and change nothing about it. The one exception is `config.client_secret`,
 /// which Cloudflare never returns, so the plan may update that attribute and nothing else.
 /// Returns the plan. Panics when this Terraform build has no import blocks (before 1.5).
-pub fn import_block_verify(t: &Acc, address: &str, id: &str) -> PlanSummary {
+/// `zero_paths` are attributes whose zero value in state may be null in the import (see
+/// [`import_verify_both`]); the plan must still not change them.
+pub fn import_block_verify(t: &Acc, address: &str, id: &str, zero_paths: &[String]) -> PlanSummary {
     assert!(
         terraform().version_at_least(1, 5, 0),
         "import blocks need Terraform 1.5"
@@ -158,30 +160,79 @@ pub fn import_block_verify(t: &Acc, address: &str, id: &str) -> PlanSummary {
             "an update was planned for {address} although nothing differs:\n{plan}"
         );
     }
-    // The imported object is the one in state, attribute for attribute (but the secret).
-    let imported = diff(&flatten(&previous), &before, IMPORT_IGNORE);
+    // The imported object is the one in state, attribute for attribute (but the secret and
+    // zero values).
+    let mut ignore: Vec<&str> = IMPORT_IGNORE.to_vec();
+    ignore.extend(zero_paths.iter().map(String::as_str));
+    let imported = diff(&flatten(&previous), &before, &ignore);
     assert!(
         imported.is_empty(),
         "ImportBlockWithID: the imported {address} differs from the state it came from: \
          {imported:?}"
     );
-    for other in plan.resource_changes.iter().filter(|c| c.address != address) {
-        assert!(other.is_noop(), "unexpected change in the import plan:\n{plan}");
+    for other in plan
+        .resource_changes
+        .iter()
+        .filter(|c| c.address != address)
+    {
+        assert!(
+            other.is_noop(),
+            "unexpected change in the import plan:\n{plan}"
+        );
     }
     plan
 }
 
 /// Both import checks of one identity provider: `terraform import` with ImportStateVerify, and
 /// (on Terraform 1.5+) an import block whose plan is a no-op but for the unknowable secret.
+///
+/// The provider treats an optional `false`, `""` or `[]` in `config` as the same as unset,
+/// because Cloudflare answers `false` for flags nobody set. An import cannot tell the two apart
+/// and stores null; ImportStateVerify therefore accepts null after import where the state holds
+/// such a zero value, and the import-block plan (which must be empty) proves Terraform sees no
+/// difference either.
 pub fn import_verify_both(t: &Acc, address: &str, import_id: &str) {
-    let imported = t.import_verify(address, import_id, IMPORT_IGNORE);
+    let values = t.resource_values(address);
+    let zero_paths: Vec<String> = values["config"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, value)| {
+            matches!(value, Value::Bool(false))
+                || value.as_str() == Some("")
+                || value.as_array().is_some_and(Vec::is_empty)
+        })
+        .map(|(key, _)| format!("config.{key}"))
+        .collect();
+    let mut ignore: Vec<&str> = IMPORT_IGNORE.to_vec();
+    ignore.extend(zero_paths.iter().map(String::as_str));
+    let imported = t.import_verify(address, import_id, &ignore);
     assert!(
         imported["config"]["client_secret"].is_null(),
         "an import cannot know the client secret, yet it produced one"
     );
-    if terraform().version_at_least(1, 5, 0) {
-        import_block_verify(t, address, import_id);
+    for path in &zero_paths {
+        let key = path.trim_start_matches("config.");
+        let after = &imported["config"][key];
+        assert!(
+            after.is_null() || after == &values["config"][key],
+            "{path} is {} in state but {after} after import",
+            values["config"][key]
+        );
     }
+    if terraform().version_at_least(1, 5, 0) {
+        import_block_verify(t, address, import_id, &zero_paths);
+    }
+}
+
+/// Everything a command printed, with line breaks and runs of spaces collapsed, because
+/// Terraform wraps diagnostic text to the terminal width.
+pub fn flat_output(output: &Output) -> String {
+    output
+        .combined()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Every error diagnostic Terraform printed as `-json` output, from machine-readable lines
@@ -211,13 +262,18 @@ pub struct Expected<'a> {
     pub summary: &'a str,
     /// Text the detail must contain.
     pub detail: &'a str,
-    /// The attribute the diagnostic is about (its last path step), which the configuration
-    /// lines Terraform points at must mention; `None` for a diagnostic about the whole resource.
-    pub attribute: Option<&'a str>,
+    /// The attribute the diagnostic is about, as a dotted path (`zone_id`,
+    /// `config.directory_id`), or `""` for the resource as a whole.
+    pub attribute: &'a str,
 }
 
 /// Finds the diagnostic matching `expected` among `diagnostics` and checks where it points,
 /// against `main_tf`. Returns it.
+///
+/// Terraform turns a diagnostic's attribute path into a source range only through blocks and
+/// top-level attributes: for a path inside a nested attribute (`config = { ... }`) it points at
+/// the resource block itself. So a top-level attribute must be on the lines pointed at, while a
+/// nested one may instead be reported on the resource and must then be named in the detail.
 pub fn expect_diagnostic(diagnostics: &[Value], expected: Expected<'_>, main_tf: &str) -> Value {
     let found = diagnostics
         .iter()
@@ -236,22 +292,45 @@ pub fn expect_diagnostic(diagnostics: &[Value], expected: Expected<'_>, main_tf:
             )
         })
         .clone();
+    assert_eq!(
+        found["address"], ADDRESS,
+        "the diagnostic names the resource: {found:#}"
+    );
     let range = &found["range"];
-    assert_eq!(range["filename"], "main.tf", "diagnostic without a range: {found:#}");
-    if let Some(attribute) = expected.attribute {
-        let start = range["start"]["line"].as_u64().unwrap_or(0) as usize;
-        let end = range["end"]["line"].as_u64().unwrap_or(0) as usize;
-        let pointed: Vec<&str> = main_tf
-            .lines()
-            .skip(start.saturating_sub(1))
-            .take(end + 1 - start.min(end))
-            .collect();
-        assert!(
-            pointed.iter().any(|line| line.contains(attribute)),
-            "the diagnostic should point at `{attribute}`, but points at lines {start}-{end}: \
-             {pointed:?}\n{found:#}"
-        );
-    }
+    assert_eq!(
+        range["filename"], "main.tf",
+        "diagnostic without a range: {found:#}"
+    );
+    let start = range["start"]["line"].as_u64().unwrap_or(0) as usize;
+    let end = range["end"]["line"].as_u64().unwrap_or(0) as usize;
+    let lines: Vec<&str> = main_tf.lines().collect();
+    let pointed: Vec<&str> = lines
+        .get(start.saturating_sub(1)..end.min(lines.len()))
+        .unwrap_or_default()
+        .to_vec();
+    let at_resource = start == end
+        && pointed
+            .first()
+            .is_some_and(|line| line.starts_with(&format!("resource \"{RESOURCE_TYPE}\"")));
+    let last_step = expected.attribute.rsplit('.').next().unwrap_or_default();
+    let at_attribute = !last_step.is_empty()
+        && pointed
+            .iter()
+            .any(|line| line.trim_start().starts_with(last_step));
+    let nested = expected.attribute.contains('.');
+    let detail = found["detail"].as_str().unwrap_or_default();
+    let ok = if expected.attribute.is_empty() {
+        at_resource
+    } else if nested {
+        at_attribute || (at_resource && detail.contains(expected.attribute))
+    } else {
+        at_attribute
+    };
+    assert!(
+        ok,
+        "the diagnostic should point at `{}`, but points at lines {start}-{end}: {pointed:?}\n{found:#}",
+        if expected.attribute.is_empty() { "the resource" } else { expected.attribute }
+    );
     found
 }
 

@@ -86,7 +86,11 @@ fn config_edited_out_of_band_is_restored() {
         let plan = t.plan();
         let change = plan.change(ADDRESS);
         assert!(change.is_update(), "drift should plan an update:\n{plan}");
-        assert_eq!(change.before["config"]["scopes"], json!(["openid"]), "{plan}");
+        assert_eq!(
+            change.before["config"]["scopes"],
+            json!(["openid"]),
+            "{plan}"
+        );
         assert_eq!(
             change.after["config"]["scopes"],
             json!(["openid", "email", "profile"])
@@ -94,7 +98,10 @@ fn config_edited_out_of_band_is_restored() {
         apply_and_settle(t);
 
         let object = api_object(t, &id);
-        assert_eq!(object["config"]["scopes"], json!(["openid", "email", "profile"]));
+        assert_eq!(
+            object["config"]["scopes"],
+            json!(["openid", "email", "profile"])
+        );
         assert_eq!(object["config"]["pkce_enabled"], true);
         assert_eq!(
             t.mock.control().client_secret(&id).as_deref(),

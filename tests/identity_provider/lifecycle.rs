@@ -245,7 +245,9 @@ pub const TYPES: &[TypeCase] = &[
     ping_env_id   = "9f8e7d6c-5b4a-4321-8fed-cba987654321"
   }"#,
         secrets: Some(("pingone-secret-v1", "pingone-secret-v1")),
-        changed: Some(("ping_env_id", || json!("9f8e7d6c-5b4a-4321-8fed-cba987654321"))),
+        changed: Some(("ping_env_id", || {
+            json!("9f8e7d6c-5b4a-4321-8fed-cba987654321")
+        })),
     },
     TypeCase {
         kind: "yandex",
@@ -313,7 +315,10 @@ fn lifecycle(kind: &str) {
         assert_eq!(control.object_count(), 1);
         if let Some((first, _)) = case.secrets {
             assert_eq!(control.client_secret(&id).as_deref(), Some(first));
-            assert_eq!(values["config"]["client_secret"], first, "the configured secret stays in state");
+            assert_eq!(
+                values["config"]["client_secret"], first,
+                "the configured secret stays in state"
+            );
         }
 
         // Update in place: a new name and a changed config attribute.
@@ -337,7 +342,10 @@ fn lifecycle(kind: &str) {
         assert_eq!(object["name"], updated_name.as_str());
         if let Some((field, expected)) = case.changed {
             let expected = expected();
-            assert_eq!(object["config"][field], expected, "API config.{field}: {object:#}");
+            assert_eq!(
+                object["config"][field], expected,
+                "API config.{field}: {object:#}"
+            );
             assert_eq!(
                 t.resource_values(ADDRESS)["config"][field],
                 expected,
@@ -416,7 +424,10 @@ fn registry_example_onetimepin() {
             "https://mock-team.cloudflareaccess.com/cdn-cgi/access/callback"
         );
         let object = api_object(t, &id);
-        assert_eq!(object["config"]["redirect_url"], values["config"]["redirect_url"]);
+        assert_eq!(
+            object["config"]["redirect_url"],
+            values["config"]["redirect_url"]
+        );
         assert_state_matches_api(t, address);
         import_verify_both(t, address, &format!("accounts/{account_id}/{id}"));
         destroy_and_expect_empty(t);
@@ -491,7 +502,10 @@ fn changing_type_replaces() {
         apply_and_settle(t);
 
         let new_id = state_id(t, ADDRESS);
-        assert_ne!(new_id, old_id, "a replacement creates a new identity provider");
+        assert_ne!(
+            new_id, old_id,
+            "a replacement creates a new identity provider"
+        );
         let objects = t.mock.control().objects();
         assert_eq!(objects.len(), 1, "{:#}", Value::Array(objects.clone()));
         assert_eq!(objects[0]["id"], new_id.as_str());

@@ -55,7 +55,9 @@ fn assert_scim_secret_in_state(t: &Acc, id: &str) -> String {
         "scim_config.secret must be marked sensitive in state: {:?}",
         state_sensitive_paths(t, ADDRESS)
     );
-    let base_url = values["scim_config"]["scim_base_url"].as_str().unwrap_or_default();
+    let base_url = values["scim_config"]["scim_base_url"]
+        .as_str()
+        .unwrap_or_default();
     assert!(
         base_url.starts_with("https://") && base_url.contains(id),
         "scim_base_url should come from the API: {base_url:?}"
@@ -74,7 +76,10 @@ fn assert_secret_survives_refreshes(t: &Acc, secret: &str) {
             "-no-color",
         ]);
         let plan = t.plan();
-        assert!(plan.is_empty(), "plan after a refresh is not empty:\n{plan}");
+        assert!(
+            plan.is_empty(),
+            "plan after a refresh is not empty:\n{plan}"
+        );
         assert_eq!(
             t.resource_values(ADDRESS)["scim_config"]["secret"],
             secret,
@@ -102,7 +107,10 @@ fn scim_enabled_at_create() {
         let object = api_object(t, &id);
         assert_eq!(object["scim_config"]["enabled"], true);
         assert_eq!(object["scim_config"]["seat_deprovision"], true);
-        assert_eq!(object["scim_config"]["identity_update_behavior"], "automatic");
+        assert_eq!(
+            object["scim_config"]["identity_update_behavior"],
+            "automatic"
+        );
         let secret = assert_scim_secret_in_state(t, &id);
         assert_secret_survives_refreshes(t, &secret);
 

@@ -21,7 +21,10 @@ fn client_secret_is_sensitive_in_plan_and_state() {
         // The human-readable plan hides it as well.
         let text = t.run_ok(&["plan", "-input=false", "-no-color"]);
         assert!(text.stdout.contains("(sensitive value)"), "{text}");
-        assert!(!text.combined().contains("github-secret-v1-0f6e2d"), "{text}");
+        assert!(
+            !text.combined().contains("github-secret-v1-0f6e2d"),
+            "{text}"
+        );
         apply_and_settle(t);
         assert!(
             state_sensitive_paths(t, ADDRESS).contains("config.client_secret"),
@@ -92,7 +95,11 @@ fn no_secret_in_trace_logs_or_output() {
             log.contains("cloudflare") && log.contains("ApplyResourceChange"),
             "the trace log should cover the provider's calls"
         );
-        assert!(!log.contains("panicked"), "the provider panicked; see {}", log_path.display());
+        assert!(
+            !log.contains("panicked"),
+            "the provider panicked; see {}",
+            log_path.display()
+        );
         let secrets = [
             ("the first client secret", client_secret),
             ("the second client secret", "azure-secret-v2-Rz8~mK"),
@@ -105,7 +112,10 @@ fn no_secret_in_trace_logs_or_output() {
                 "{what} appears in the Terraform trace log {}",
                 log_path.display()
             );
-            assert!(!fresh_log.contains(secret), "{what} appears in the import's trace log");
+            assert!(
+                !fresh_log.contains(secret),
+                "{what} appears in the import's trace log"
+            );
             for output in &outputs {
                 assert!(
                     !output.combined().contains(secret),
