@@ -6,6 +6,7 @@ pub mod import_id;
 pub mod model;
 pub mod normalize;
 pub mod schema;
+pub mod upgrade;
 pub mod validate;
 
 #[cfg(test)]
@@ -429,6 +430,15 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
             )),
             Ok(Ok(())) => tracing::debug!(id, "identity provider deleted"),
         }
+    }
+
+    fn upgrade_state(
+        &self,
+        version: i64,
+        raw_state: &serde_json::Value,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<Value> {
+        upgrade::upgrade(version, raw_state, diagnostics)
     }
 
     async fn import(&self, _ctx: &Context, id: &str, response: &mut ImportResponse) {
