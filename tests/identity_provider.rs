@@ -273,7 +273,8 @@ pub struct Expected<'a> {
 /// Terraform turns a diagnostic's attribute path into a source range only through blocks and
 /// top-level attributes: for a path inside a nested attribute (`config = { ... }`) it points at
 /// the resource block itself. So a top-level attribute must be on the lines pointed at, while a
-/// nested one may instead be reported on the resource and must then be named in the detail.
+/// nested one may instead be reported on the resource (Terraform 1.11) or on the object holding
+/// it (Terraform 1.15, for a missing one), and must then be named in the detail.
 pub fn expect_diagnostic(diagnostics: &[Value], expected: Expected<'_>, main_tf: &str) -> Value {
     let found = diagnostics
         .iter()
@@ -318,11 +319,16 @@ pub fn expect_diagnostic(diagnostics: &[Value], expected: Expected<'_>, main_tf:
             .iter()
             .any(|line| line.trim_start().starts_with(last_step));
     let nested = expected.attribute.contains('.');
+    // A missing nested attribute can only be pointed at through the object that lacks it.
+    let parent = expected.attribute.split('.').next().unwrap_or_default();
+    let at_parent = pointed
+        .first()
+        .is_some_and(|line| line.trim_start().starts_with(parent));
     let detail = found["detail"].as_str().unwrap_or_default();
     let ok = if expected.attribute.is_empty() {
         at_resource
     } else if nested {
-        at_attribute || (at_resource && detail.contains(expected.attribute))
+        at_attribute || ((at_resource || at_parent) && detail.contains(expected.attribute))
     } else {
         at_attribute
     };
