@@ -47,6 +47,8 @@ struct PublicKey {
 #[derive(Debug)]
 struct SignedRelease {
     artifacts: ReleaseArtifacts,
+    /// The copy of the provider binary that was packaged.
+    binary: PathBuf,
     /// The key the release was signed with.
     key: PublicKey,
     /// The same SHA256SUMS, signed by a key the registry does not advertise.
@@ -59,10 +61,18 @@ fn signed_release() -> &'static SignedRelease {
 }
 
 fn make_signed_release() -> SignedRelease {
-    // Under cargo's per-target temp dir: reused (and replaced) by every run instead of
-    // leaving a large zip behind in /tmp.
-    let out_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("install-tests-release");
+    // Under cargo's per-target temp dir, one per test process (several runs may share the
+    // tree). A static is never dropped, so each run first removes what finished runs left.
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    remove_releases_of_finished_runs(&base);
+    let out_dir = base.join(format!("{RELEASE_DIR_PREFIX}{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out_dir);
+
+    // Package a private copy: cargo may replace the binary in target/ while tests run (another
+    // build in the same tree), and the layout test compares the zip with what was packaged.
+    std::fs::create_dir_all(&out_dir).expect("create the release dir");
+    let binary = out_dir.join("packaged-binary");
+    std::fs::copy(PROVIDER_BINARY, &binary).expect("copy the provider binary");
 
     let gnupg = tempfile::Builder::new()
         .prefix("gnupg-")
@@ -75,7 +85,7 @@ fn make_signed_release() -> SignedRelease {
     generate_key(gnupg.path(), other_uid);
 
     let options = ReleaseOptions {
-        binary: Some(PathBuf::from(PROVIDER_BINARY)),
+        binary: Some(binary.clone()),
         out_dir: Some(out_dir),
         signing: Signing::Keyring {
             home: Some(gnupg.path().to_path_buf()),
@@ -115,8 +125,30 @@ fn make_signed_release() -> SignedRelease {
 
     SignedRelease {
         artifacts,
+        binary,
         key,
         signature_by_other_key,
+    }
+}
+
+const RELEASE_DIR_PREFIX: &str = "install-tests-release-";
+
+/// Deletes release dirs whose test process has exited (Linux: no `/proc/<pid>`).
+fn remove_releases_of_finished_runs(base: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name.strip_prefix(RELEASE_DIR_PREFIX) else {
+            continue;
+        };
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -501,7 +533,7 @@ async fn file(State(state): State<Arc<RegistryState>>, UrlPath(name): UrlPath<St
 
 /// A work dir configured for `registry`, holding the one-time PIN example sourced from it.
 fn registry_workdir(registry: &Registry) -> Workdir {
-    let mut work = workdir_with_cli_config(&registry.cli_config());
+    let work = workdir_with_cli_config(&registry.cli_config());
     work.write_main_tf(&one_time_pin_config(&format!(
         "{REGISTRY_HOST}/cloudflare/cloudflare"
     )));
@@ -653,10 +685,15 @@ fn release_artifacts_have_the_registry_layout() {
         format!("terraform-provider-cloudflare_v{version}")
     );
     assert_eq!(entries[0].unix_mode.map(|mode| mode & 0o777), Some(0o755));
-    let binary_sha256 = sha256_hex(&std::fs::read(PROVIDER_BINARY).unwrap());
+    let binary_sha256 = sha256_hex(&std::fs::read(&release.binary).unwrap());
     assert_eq!(
         xtask::hash::hash1([(entries[0].name.clone(), binary_sha256)]).unwrap(),
         artifacts.h1
+    );
+    assert_eq!(
+        h1_zip(&artifacts.zip).unwrap(),
+        artifacts.h1,
+        "xtask h1 of the zip agrees"
     );
 
     // sha256sum format, sorted, covering the zip and the manifest.
@@ -670,7 +707,7 @@ fn release_artifacts_have_the_registry_layout() {
     assert_eq!(sums, format!("{}\n", expected.join("\n")));
 
     // The binary really reports the version it is released as.
-    let output = crate::support::plugin::provider_command()
+    let output = Command::new(&release.binary)
         .arg("--version")
         .output()
         .expect("run the provider binary");

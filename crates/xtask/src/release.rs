@@ -139,7 +139,8 @@ pub fn release(options: &ReleaseOptions) -> Result<ReleaseArtifacts> {
     std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
 
     let zip = out_dir.join(zip_name(&version, &platform));
-    write_zip(&binary, &executable_name(&version, &platform), &zip)?;
+    let entry_name = executable_name(&version, &platform);
+    let binary_sha256 = write_zip(&binary, &entry_name, &zip)?;
 
     let manifest = out_dir.join(manifest_name(&version));
     let manifest_source = workspace::registry_manifest(&root);
@@ -166,7 +167,9 @@ pub fn release(options: &ReleaseOptions) -> Result<ReleaseArtifacts> {
         }
     };
 
-    let h1 = hash::h1_zip(&zip)?;
+    // The zip holds exactly this one entry, so its h1 follows from the binary's digest
+    // without inflating the archive again (`xtask h1 <zip>` computes it from the zip itself).
+    let h1 = hash::hash1([(entry_name, binary_sha256)])?;
     Ok(ReleaseArtifacts {
         version,
         platform,
@@ -292,7 +295,8 @@ fn civil_from_unix(seconds: i64) -> (i64, u8, u8, u8, u8, u8) {
 }
 
 /// Writes a zip holding exactly one file, `entry_name`, with the binary's bytes and mode 0755.
-pub fn write_zip(binary: &Path, entry_name: &str, zip_path: &Path) -> Result<()> {
+/// Returns the hex SHA-256 of the bytes written, read once for both.
+pub fn write_zip(binary: &Path, entry_name: &str, zip_path: &Path) -> Result<String> {
     let bytes = std::fs::read(binary).with_context(|| format!("reading {}", binary.display()))?;
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -304,7 +308,7 @@ pub fn write_zip(binary: &Path, entry_name: &str, zip_path: &Path) -> Result<()>
     writer.start_file(entry_name, options)?;
     writer.write_all(&bytes)?;
     writer.finish()?.sync_all()?;
-    Ok(())
+    Ok(hash::sha256_hex(&bytes))
 }
 
 /// Writes `<sha256>  <file name>` lines, sorted by file name, as `sha256sum` does.
@@ -404,6 +408,16 @@ mod tests {
         assert_eq!(
             std::fs::read(&first).unwrap(),
             std::fs::read(&second).unwrap()
+        );
+
+        assert_eq!(
+            hash::h1_zip(&first).unwrap(),
+            hash::hash1([(
+                "terraform-provider-cloudflare_v1.2.3".to_owned(),
+                hash::sha256_hex(b"#!/bin/sh\necho hi\n")
+            )])
+            .unwrap(),
+            "a release's h1 can be computed from the binary alone"
         );
 
         let mut archive = zip::ZipArchive::new(std::fs::File::open(&first).unwrap()).unwrap();
