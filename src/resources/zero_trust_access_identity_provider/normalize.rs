@@ -146,9 +146,19 @@ fn optional_paths() -> Vec<AttributePath> {
 /// in (`sign_request`, `support_groups`, `read_only`, ... as `false`) where the configuration
 /// has none, which would otherwise show as a change on every plan. v5 does this only for
 /// `sign_request`, `conditional_access_enabled` and `support_groups`.
+///
+/// Right after an import nothing is known about the configuration. A `false` inside `config`
+/// is then kept as Cloudflare reports it (as v5 does), since configurations that set these
+/// flags usually spell out `false` too; `read_only`, which Cloudflare always reports and
+/// configurations almost never set, and empty strings and lists become null.
 pub fn keep_zero_values(fresh: &mut Value, prior: &Value) {
+    let imported = prior.attr("config").is_null();
     for path in optional_paths() {
         let prior_value = prior.at(&path);
+        let in_config = path.steps().len() > 1;
+        if imported && in_config && fresh.at(&path).as_bool() == Some(false) {
+            continue;
+        }
         if is_zero(fresh.at(&path)) && is_zero(prior_value) {
             fresh.set_at(&path, prior_value.clone());
         }
@@ -406,6 +416,22 @@ mod tests {
         });
         after_read(&mut fresh, &prior);
         assert_eq!(fresh, prior);
+    }
+
+    #[test]
+    fn an_import_keeps_config_flags_and_drops_other_zero_values() {
+        let mut fresh = state(|m, c| {
+            c.support_groups = Attr::Known(false);
+            c.claims = Attr::Known(vec![]);
+            m.read_only = Attr::Known(false);
+        });
+        after_read(&mut fresh, &Value::Null);
+        assert_eq!(
+            at(&fresh, &["config", "support_groups"]),
+            &Value::Bool(false)
+        );
+        assert!(at(&fresh, &["config", "claims"]).is_null());
+        assert!(fresh.attr("read_only").is_null());
     }
 
     #[test]

@@ -2,12 +2,13 @@
 //!
 //! - version 0 in the v4 (SDKv2) shape, where `config` and `scim_config` are one-element
 //!   lists: unwrapped, empty strings, `false` and empty lists dropped to null (v4 stored them for
-//!   every unset field), `idp_public_cert` turned into `idp_public_certs`, and fields v5 removed
-//!   (`api_token`, `scim_config.group_member_deprovision`) dropped;
+//!   every unset field), v4's masked client secret dropped, `idp_public_cert` turned into
+//!   `idp_public_certs`, and fields v5 removed (`api_token`,
+//!   `scim_config.group_member_deprovision`) dropped;
 //! - version 0 in the object shape (Cloudflare's v5.0 to v5.16) and version 1: already the
 //!   current shape; attributes added since then start null.
 //!
-//! Cloudflare's v5 provider makes the same moves.
+//! Cloudflare's v5 provider makes the same moves, apart from dropping the masked secret.
 
 use super::schema::resource_schema;
 use crate::framework::schema::{AttributeKind, Nesting};
@@ -52,6 +53,14 @@ pub fn upgrade(version: i64, raw: &Json, diagnostics: &mut Diagnostics) -> Optio
             first_element(top.get("config")).unwrap_or(Json::Object(Default::default()));
         if let Json::Object(fields) = &mut config {
             fields.retain(|_, v| !is_falsey(v));
+            // v4 stored a row of asterisks instead of the client secret; it is no secret.
+            if fields
+                .get("client_secret")
+                .and_then(Json::as_str)
+                .is_some_and(|s| s.chars().all(|c| c == '*'))
+            {
+                fields.remove("client_secret");
+            }
             if let Some(Json::String(cert)) = fields.remove("idp_public_cert") {
                 fields
                     .entry("idp_public_certs")
@@ -144,6 +153,7 @@ mod tests {
             "config": [{
                 "issuer_url": "https://idp", "sso_target_url": "https://idp/sso",
                 "idp_public_cert": "PEM", "sign_request": false, "api_token": "okta-token",
+                "client_secret": "**********************************",
                 "client_id": "", "claims": [], "redirect_url": "https://team/cb"
             }],
             "scim_config": [{"enabled": true, "secret": "scim-secret",
@@ -158,6 +168,7 @@ mod tests {
         );
         assert!(at(&state, &["config", "sign_request"]).is_null());
         assert!(at(&state, &["config", "client_id"]).is_null());
+        assert!(at(&state, &["config", "client_secret"]).is_null());
         assert!(at(&state, &["config", "claims"]).is_null());
         assert_eq!(
             at(&state, &["config", "redirect_url"]),
