@@ -60,16 +60,14 @@ pub fn handshake_line(
 
 /// The JSON value of `TF_REATTACH_PROVIDERS` that points Terraform at a running debug server.
 pub fn reattach_json(protocol_version: u32, pid: u32, address: &Address) -> String {
-    serde_json::json!({
-        PROVIDER_ADDRESS: {
-            "Protocol": "grpc",
-            "ProtocolVersion": protocol_version,
-            "Pid": pid,
-            "Test": true,
-            "Addr": { "Network": address.network(), "String": address.to_string() },
-        }
-    })
-    .to_string()
+    // Written out by hand to keep the fields in the order Terraform's documentation shows.
+    let key = serde_json::Value::from(PROVIDER_ADDRESS);
+    let location = serde_json::Value::from(address.to_string());
+    format!(
+        "{{{key}:{{\"Protocol\":\"grpc\",\"ProtocolVersion\":{protocol_version},\"Pid\":{pid},\
+         \"Test\":true,\"Addr\":{{\"Network\":\"{network}\",\"String\":{location}}}}}}}",
+        network = address.network(),
+    )
 }
 
 /// What debug mode prints on stdout for the person who started it.

@@ -284,7 +284,10 @@ async fn handshake(
         Ok(Ok(stream)) => {
             let (_, session) = stream.get_ref();
             tracing::trace!(
-                tls_version = ?session.protocol_version(),
+                tls_version = session
+                    .protocol_version()
+                    .and_then(|version| version.as_str())
+                    .unwrap_or("unknown"),
                 "TLS handshake completed"
             );
             // The server has stopped taking connections when the receiver is gone.
@@ -417,6 +420,36 @@ mod tests {
         drop(incoming);
         drop(guard);
         assert!(!path.exists());
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn socket_group_is_applied_and_made_group_accessible() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        // Our own group is the one group an unprivileged test may hand the socket to.
+        let gid = std::fs::metadata(dir.path()).unwrap().gid();
+        let config = ListenConfig {
+            network: Network::Unix,
+            socket_dir: dir.path().to_owned(),
+            socket_group: Some(gid.to_string()),
+            ports: 0..=0,
+        };
+        let listener = Listener::bind(&config).unwrap();
+        let Address::Unix(path) = listener.address().clone() else {
+            panic!("not a unix socket")
+        };
+        let metadata = std::fs::metadata(&path).unwrap();
+        assert_eq!(metadata.gid(), gid);
+        assert_eq!(metadata.permissions().mode() & 0o777, 0o660);
+
+        let unknown = ListenConfig {
+            socket_group: Some("no-such-group-anywhere".into()),
+            ..config
+        };
+        assert!(Listener::bind(&unknown).is_err());
+        // The failed attempt left no socket behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[cfg(unix)]

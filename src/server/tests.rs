@@ -298,6 +298,36 @@ async fn plaintext_over_tcp_when_no_client_certificate_is_given() {
 }
 
 #[tokio::test]
+async fn a_request_that_never_ends_does_not_hold_shutdown_past_the_grace_period() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = settings(Network::Unix, dir.path(), None);
+    settings.grace = Duration::from_millis(200);
+    let running = start(&settings);
+    let channel = channel_over(connect_raw(&running.address).await).await;
+    // A health Watch stream only ends when the client hangs up, so graceful shutdown alone
+    // would wait for it forever.
+    let mut watch = HealthClient::new(channel.clone())
+        .watch(HealthCheckRequest {
+            service: "plugin".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = watch.message().await.unwrap().unwrap();
+    assert_eq!(first.status(), ServingStatus::Serving);
+
+    GrpcControllerClient::new(channel.clone())
+        .shutdown(Empty {})
+        .await
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(2), running.served)
+        .await
+        .expect("an open stream kept the server running")
+        .unwrap()
+        .unwrap();
+}
+
+#[tokio::test]
 async fn a_bad_client_certificate_variable_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let error = BoundServer::bind(&settings(
