@@ -5,6 +5,9 @@ use super::*;
 use crate::support::acceptance;
 use serde_json::json;
 
+/// The API's value of a config attribute after the update (null: removed).
+pub type ExpectedValue = fn() -> Value;
+
 /// One identity-provider type with a realistic configuration and an in-place update of it.
 #[derive(Debug)]
 pub struct TypeCase {
@@ -16,7 +19,7 @@ pub struct TypeCase {
     /// The client secret the API must hold after create and after update.
     pub secrets: Option<(&'static str, &'static str)>,
     /// A config attribute the update changes, with its new value (null: removed).
-    pub changed: Option<(&'static str, fn() -> Value)>,
+    pub changed: Option<(&'static str, ExpectedValue)>,
 }
 
 pub const TYPES: &[TypeCase] = &[

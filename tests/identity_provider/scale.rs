@@ -214,8 +214,9 @@ fn interrupted_apply_leaves_no_orphans() {
         );
         let log = std::fs::read_to_string(&log_path).unwrap_or_default();
         assert!(
-            log.contains("StopProvider") || log.contains("Stop"),
-            "no stop request logged"
+            log.contains("GRPCProvider.v6: Stop"),
+            "Terraform should have asked the provider to stop: {}",
+            log_path.display()
         );
         assert!(
             !log.contains("panicked"),
