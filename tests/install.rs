@@ -699,7 +699,7 @@ fn release_artifacts_have_the_registry_layout() {
     // sha256sum format, sorted, covering the zip and the manifest.
     let sums = std::fs::read_to_string(&artifacts.shasums).unwrap();
     let manifest_sha256 = sha256_hex(&std::fs::read(&artifacts.manifest).unwrap());
-    let mut expected = vec![
+    let mut expected = [
         format!("{}  {}", artifacts.zip_sha256, name(&artifacts.zip)),
         format!("{manifest_sha256}  {}", name(&artifacts.manifest)),
     ];
