@@ -4,7 +4,8 @@
 use cloudflare_mock::{Control, MockConfig, MockServer};
 use tokio::runtime::Runtime;
 
-/// A running `cloudflare_mock` server; shut down when dropped.
+/// A running `cloudflare_mock` server; shut down when dropped. For synchronous tests: it owns a
+/// runtime, which cannot be started or dropped inside another one (`#[tokio::test]`).
 #[derive(Debug)]
 pub struct Mock {
     server: Option<MockServer>,
