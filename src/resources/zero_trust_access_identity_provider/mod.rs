@@ -112,6 +112,25 @@ fn scope(model: &IdentityProviderModel, diagnostics: &mut Diagnostics) -> Option
 }
 
 /// How messages name the object: `identity provider "GitHub" (<id>) in account <acc>`.
+/// The object's ID from state. State without one cannot be acted on; the error says how out.
+fn state_id(
+    model: &IdentityProviderModel,
+    verb: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<String> {
+    let id = model.id.known().cloned();
+    if id.is_none() {
+        diagnostics.error(
+            "Missing Identity Provider ID",
+            format!(
+                "The state has no id, so the identity provider cannot be {verb}. Remove it \
+                 with `terraform state rm` and import it again."
+            ),
+        );
+    }
+    id
+}
+
 fn subject(model: &IdentityProviderModel, scope: &Scope) -> String {
     let mut text = String::from("identity provider");
     if let Some(name) = model.name.known() {
@@ -238,12 +257,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         let Some(scope) = scope(&prior, diagnostics) else {
             return;
         };
-        let Some(id) = prior.id.known().cloned() else {
-            diagnostics.error(
-                "Missing Identity Provider ID",
-                "The state has no id, so the identity provider cannot be read. Remove it with \
-                 `terraform state rm` and import it again.",
-            );
+        let Some(id) = state_id(&prior, "read", diagnostics) else {
             return;
         };
         let about = subject(&prior, &scope);
@@ -373,12 +387,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         let Some(scope) = scope(&prior, diagnostics) else {
             return;
         };
-        let Some(id) = prior.id.known().cloned() else {
-            diagnostics.error(
-                "Missing Identity Provider ID",
-                "The state has no id, so the identity provider cannot be updated. Remove it with \
-                 `terraform state rm` and import it again.",
-            );
+        let Some(id) = state_id(&prior, "updated", diagnostics) else {
             return;
         };
         let about = subject(&prior, &scope);
