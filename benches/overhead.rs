@@ -1,0 +1,746 @@
+//! Provider overhead: wall time of `terraform apply` + `terraform destroy` of N identity providers
+//! against the mock API, next to the same for N `terraform_data` resources, which Terraform
+//! handles itself without any plugin. Their ratio is what the provider (gRPC, msgpack, the HTTP
+//! client) adds on top of Terraform; 1.0x is the floor. Also prints the provider's peak RSS and
+//! how many API requests one refresh of N objects costs.
+//!
+//! Run with `cargo bench --bench overhead [-- N]` (default 200, or `OVERHEAD_N`); `OVERHEAD_RUNS`
+//! sets the runs per variant (default 3). Needs the release mock binary next to the release
+//! provider: `cargo build --release -p cloudflare-mock --bins`. Terraform comes from
+//! `TF_ACC_TERRAFORM_PATH`, else `PATH`, else `.tools/terraform-1.15.5/terraform`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use cloudflare_mock::{DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN};
+
+const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare");
+const MOCK_BINARY_NAME: &str = "cloudflare-mock";
+const INSTALLED_TERRAFORM: &str = ".tools/terraform-1.15.5/terraform";
+const DEFAULT_N: usize = 200;
+const DEFAULT_RUNS: usize = 3;
+/// How often the watcher samples memory. Short enough to see the provider of a sub-second
+/// command, long enough not to steal noticeable CPU from what is being timed.
+const SAMPLE_EVERY: Duration = Duration::from_millis(20);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Variant {
+    /// `terraform_data`: no plugin at all.
+    Builtin,
+    /// `cloudflare_zero_trust_access_identity_provider` through this provider and the mock.
+    Provider,
+}
+
+impl Variant {
+    fn label(self) -> &'static str {
+        match self {
+            Variant::Builtin => "(a) terraform_data",
+            Variant::Provider => "(b) cloudflare_zero_trust_access_identity_provider",
+        }
+    }
+
+    fn configuration(self, n: usize) -> String {
+        match self {
+            Variant::Builtin => format!(
+                r#"resource "terraform_data" "item" {{
+  count = {n}
+  input = "item-${{count.index}}"
+}}
+"#
+            ),
+            Variant::Provider => format!(
+                r#"terraform {{
+  required_providers {{
+    cloudflare = {{
+      source = "cloudflare/cloudflare"
+    }}
+  }}
+}}
+
+provider "cloudflare" {{}}
+
+resource "cloudflare_zero_trust_access_identity_provider" "item" {{
+  count      = {n}
+  account_id = "{DEFAULT_ACCOUNT_ID}"
+  name       = "GitHub login ${{count.index}}"
+  type       = "github"
+  config = {{
+    client_id     = "bench-client-${{count.index}}"
+    client_secret = "bench-client-secret-${{count.index}}"
+  }}
+}}
+"#
+            ),
+        }
+    }
+}
+
+/// Highest resident set sizes seen while one command ran, in KiB.
+#[derive(Debug, Default, Clone)]
+struct Peaks {
+    terraform_kib: u64,
+    provider_kib: u64,
+    provider_pids: BTreeSet<u32>,
+}
+
+impl Peaks {
+    fn sample(&mut self, terraform_pid: u32) {
+        if let Some(kib) = high_water_mark_kib(terraform_pid) {
+            self.terraform_kib = self.terraform_kib.max(kib);
+        }
+        for pid in children(terraform_pid) {
+            if !is_provider_process(pid) {
+                continue;
+            }
+            if let Some(kib) = high_water_mark_kib(pid) {
+                self.provider_kib = self.provider_kib.max(kib);
+                self.provider_pids.insert(pid);
+            }
+        }
+    }
+}
+
+/// `VmHWM` (peak resident set size) from `/proc/<pid>/status`.
+fn high_water_mark_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Direct children of `pid`. Terraform is a Go program, so a child may have been started by any
+/// of its threads; each thread lists its own in `task/<tid>/children`.
+fn children(pid: u32) -> BTreeSet<u32> {
+    let mut found = BTreeSet::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return found;
+    };
+    for task in tasks.flatten() {
+        if let Ok(list) = std::fs::read_to_string(task.path().join("children")) {
+            found.extend(
+                list.split_whitespace()
+                    .filter_map(|p| p.parse::<u32>().ok()),
+            );
+        }
+    }
+    found
+}
+
+fn is_provider_process(pid: u32) -> bool {
+    // A rebuild during the run would show the old binary as "... (deleted)"; match the name.
+    std::fs::read_link(format!("/proc/{pid}/exe"))
+        .ok()
+        .and_then(|exe| exe.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .is_some_and(|name| name.starts_with("terraform-provider-cloudflare"))
+}
+
+/// One finished Terraform command.
+#[derive(Debug)]
+struct Timed {
+    elapsed: Duration,
+    status: ExitStatus,
+    peaks: Peaks,
+}
+
+/// Runs `command` to completion while a second thread samples memory, so that the wall time
+/// comes from `wait` and not from the sampling interval.
+fn run_watched(mut command: Command) -> Timed {
+    let started = Instant::now();
+    let mut child = command.spawn().expect("start terraform");
+    let pid = child.id();
+    let finished = AtomicBool::new(false);
+    thread::scope(|scope| {
+        let watcher = scope.spawn(|| {
+            let mut peaks = Peaks::default();
+            while !finished.load(Ordering::Acquire) {
+                peaks.sample(pid);
+                thread::sleep(SAMPLE_EVERY);
+            }
+            peaks
+        });
+        let status = child.wait().expect("wait for terraform");
+        let elapsed = started.elapsed();
+        finished.store(true, Ordering::Release);
+        let peaks = watcher.join().expect("memory watcher");
+        Timed {
+            elapsed,
+            status,
+            peaks,
+        }
+    })
+}
+
+/// The mock API as a child process; stopped when dropped, including on a panic.
+#[derive(Debug)]
+struct Mock {
+    child: Child,
+    base_url: String,
+    /// `host:port` for the control surface.
+    address: String,
+}
+
+impl Mock {
+    fn start(binary: &Path, token: &str) -> Mock {
+        let mut child = Command::new(binary)
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--token",
+                token,
+                "--rate-limit",
+                "off",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {}: {err}", binary.display()));
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("mock stdout"))
+            .read_line(&mut line)
+            .expect("read the mock's first line");
+        let Some(base_url) = line
+            .trim_end()
+            .strip_prefix("cloudflare-mock listening on ")
+            .map(str::to_owned)
+        else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the mock did not start; its first line was {line:?}");
+        };
+        let address = base_url
+            .strip_prefix("http://")
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("unexpected mock URL {base_url}"))
+            .to_owned();
+        Mock {
+            child,
+            base_url,
+            address,
+        }
+    }
+
+    /// A plain JSON GET on the control surface (`/__mock/...`).
+    fn control(&self, path: &str) -> serde_json::Value {
+        let mut stream = TcpStream::connect(&self.address).expect("connect to the mock");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        )
+        .expect("send a control request");
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .expect("read a control response");
+        let (head, body) = response
+            .split_once("\r\n\r\n")
+            .unwrap_or_else(|| panic!("malformed control response to {path}: {response:?}"));
+        assert!(
+            head.starts_with("HTTP/1.1 200"),
+            "GET {path} on the mock answered {head:?}"
+        );
+        serde_json::from_str(body)
+            .unwrap_or_else(|err| panic!("GET {path}: body is not JSON ({err}): {body:?}"))
+    }
+
+    fn object_count(&self) -> usize {
+        self.control("/__mock/objects")
+            .as_array()
+            .expect("/__mock/objects is an array")
+            .len()
+    }
+
+    fn request_counts(&self) -> BTreeMap<String, u64> {
+        serde_json::from_value(self.control("/__mock/counts")).expect("/__mock/counts shape")
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+struct Bench {
+    terraform: PathBuf,
+    cli_config: PathBuf,
+    mock: Mock,
+    /// Terraform's stdout and stderr of the latest command, shown when it fails.
+    logs: tempfile::TempDir,
+}
+
+/// Figures of one apply / plan / destroy cycle.
+#[derive(Debug)]
+struct Run {
+    apply: Timed,
+    plan: Timed,
+    destroy: Timed,
+    /// Mock request counts caused by the refreshing plan, per operation.
+    refresh_requests: BTreeMap<String, u64>,
+    plan_exit_code: Option<i32>,
+}
+
+impl Bench {
+    fn terraform_command(&self, workdir: &Path, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.terraform);
+        command.args(args).current_dir(workdir);
+        // Nothing from the caller's shell may change what is measured: no logging, no
+        // credentials or endpoints, no extra CLI arguments.
+        for (key, _) in std::env::vars_os() {
+            let Some(key) = key.to_str() else { continue };
+            if key.starts_with("TF_")
+                || key.starts_with("CLOUDFLARE_")
+                || key.starts_with("PLUGIN_")
+                || key == "CHECKPOINT_DISABLE"
+            {
+                command.env_remove(key);
+            }
+        }
+        command
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("TF_IN_AUTOMATION", "1")
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("CLOUDFLARE_BASE_URL", &self.mock.base_url)
+            .env("CLOUDFLARE_API_TOKEN", DEFAULT_TOKEN)
+            // The client's own limiter (4 requests per second by default) would make this a
+            // benchmark of the rate budget, not of the provider.
+            .env("CLOUDFLARE_RPS", "0");
+        let log = |name: &str| {
+            std::fs::File::create(self.logs.path().join(name)).expect("create a log file")
+        };
+        command
+            .stdin(Stdio::null())
+            .stdout(log("stdout"))
+            .stderr(log("stderr"));
+        command
+    }
+
+    fn log_text(&self) -> String {
+        let read =
+            |name: &str| std::fs::read_to_string(self.logs.path().join(name)).unwrap_or_default();
+        format!(
+            "--- stdout ---\n{}\n--- stderr ---\n{}",
+            read("stdout"),
+            read("stderr")
+        )
+    }
+
+    fn terraform(&self, workdir: &Path, args: &[&str], allowed_codes: &[i32]) -> Timed {
+        let timed = run_watched(self.terraform_command(workdir, args));
+        let ok = timed
+            .status
+            .code()
+            .is_some_and(|code| allowed_codes.contains(&code));
+        assert!(
+            ok,
+            "`terraform {}` failed ({}):\n{}",
+            args.join(" "),
+            timed.status,
+            self.log_text()
+        );
+        timed
+    }
+
+    /// Resources in the work dir's local state, counting every instance.
+    fn state_instances(workdir: &Path) -> usize {
+        let Ok(text) = std::fs::read_to_string(workdir.join("terraform.tfstate")) else {
+            return 0;
+        };
+        let state: serde_json::Value = serde_json::from_str(&text).expect("state is JSON");
+        state["resources"]
+            .as_array()
+            .map(|resources| {
+                resources
+                    .iter()
+                    .filter_map(|r| r["instances"].as_array())
+                    .map(Vec::len)
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+
+    /// Apply, refresh-plan and destroy `n` resources of `variant` in a fresh work dir. Checks
+    /// that the work really happened, because a fast failure would otherwise look like a fast
+    /// provider.
+    fn run(&self, variant: Variant, n: usize) -> Run {
+        let workdir = tempfile::Builder::new()
+            .prefix("overhead-bench-")
+            .tempdir()
+            .expect("create a work dir");
+        let dir = workdir.path();
+        std::fs::write(dir.join("main.tf"), variant.configuration(n)).expect("write main.tf");
+        let objects_before = self.mock.object_count();
+
+        let apply = self.terraform(
+            dir,
+            &["apply", "-auto-approve", "-input=false", "-no-color"],
+            &[0],
+        );
+        assert_eq!(
+            Self::state_instances(dir),
+            n,
+            "state after apply\n{}",
+            self.log_text()
+        );
+        if variant == Variant::Provider {
+            assert_eq!(
+                self.mock.object_count(),
+                objects_before + n,
+                "objects in the mock after apply"
+            );
+        }
+
+        let counts_before = self.mock.request_counts();
+        let plan = self.terraform(
+            dir,
+            &[
+                "plan",
+                "-refresh=true",
+                "-detailed-exitcode",
+                "-input=false",
+                "-no-color",
+            ],
+            &[0, 2],
+        );
+        let counts_after = self.mock.request_counts();
+        let refresh_requests = counts_after
+            .iter()
+            .map(|(operation, after)| {
+                let before = counts_before.get(operation).copied().unwrap_or(0);
+                (operation.clone(), after - before)
+            })
+            .filter(|(_, count)| *count > 0)
+            .collect();
+        let plan_exit_code = plan.status.code();
+
+        let destroy = self.terraform(
+            dir,
+            &["destroy", "-auto-approve", "-input=false", "-no-color"],
+            &[0],
+        );
+        assert_eq!(Self::state_instances(dir), 0, "state after destroy");
+        assert_eq!(
+            self.mock.object_count(),
+            objects_before,
+            "objects in the mock after destroy"
+        );
+        Run {
+            apply,
+            plan,
+            destroy,
+            refresh_requests,
+            plan_exit_code,
+        }
+    }
+}
+
+fn locate_terraform() -> PathBuf {
+    if let Some(explicit) = std::env::var_os("TF_ACC_TERRAFORM_PATH").filter(|v| !v.is_empty()) {
+        return PathBuf::from(explicit);
+    }
+    if let Some(path) = std::env::var_os("PATH") {
+        if let Some(found) = std::env::split_paths(&path)
+            .map(|dir| dir.join("terraform"))
+            .find(|candidate| candidate.is_file())
+        {
+            return found;
+        }
+    }
+    let installed = Path::new(env!("CARGO_MANIFEST_DIR")).join(INSTALLED_TERRAFORM);
+    assert!(
+        installed.is_file(),
+        "no Terraform: set TF_ACC_TERRAFORM_PATH, put terraform on PATH, or run \
+         scripts/install-terraform"
+    );
+    installed
+}
+
+fn terraform_version(terraform: &Path) -> String {
+    let output = Command::new(terraform)
+        .args(["version", "-json"])
+        .env("TF_CLI_CONFIG_FILE", "/dev/null")
+        .env("CHECKPOINT_DISABLE", "1")
+        .output()
+        .unwrap_or_else(|err| panic!("cannot run {}: {err}", terraform.display()));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "`{} version -json` did not print JSON ({err})",
+            terraform.display()
+        )
+    });
+    json["terraform_version"]
+        .as_str()
+        .unwrap_or("unknown")
+        .to_owned()
+}
+
+fn cli_config(provider_dir: &Path) -> String {
+    let dir = provider_dir
+        .to_str()
+        .expect("the provider's directory is valid UTF-8")
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    format!(
+        "disable_checkpoint = true\n\
+         provider_installation {{\n  dev_overrides {{\n    \
+         \"registry.terraform.io/cloudflare/cloudflare\" = \"{dir}\"\n  }}\n  direct {{}}\n}}\n"
+    )
+}
+
+fn env_number(key: &str) -> Option<usize> {
+    let text = std::env::var(key).ok()?;
+    Some(
+        text.parse()
+            .unwrap_or_else(|_| panic!("{key}={text} is not a number")),
+    )
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    if sorted.len() % 2 == 1 {
+        sorted[middle]
+    } else {
+        (sorted[middle - 1] + sorted[middle]) / 2.0
+    }
+}
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+/// Figures of every run of one variant.
+#[derive(Debug, Default)]
+struct Series {
+    runs: Vec<Run>,
+}
+
+impl Series {
+    fn seconds(&self, pick: impl Fn(&Run) -> Duration) -> Vec<f64> {
+        self.runs
+            .iter()
+            .map(|run| pick(run).as_secs_f64())
+            .collect()
+    }
+
+    fn total(&self) -> Vec<f64> {
+        self.seconds(|run| run.apply.elapsed + run.destroy.elapsed)
+    }
+
+    fn peak(&self, pick: impl Fn(&Run) -> &Timed, of: impl Fn(&Peaks) -> u64) -> u64 {
+        self.runs
+            .iter()
+            .map(|run| of(&pick(run).peaks))
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn print_times(&self) {
+        let list = |values: &[f64]| {
+            values
+                .iter()
+                .map(|v| format!("{v:.2}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let apply = self.seconds(|run| run.apply.elapsed);
+        let destroy = self.seconds(|run| run.destroy.elapsed);
+        let plan = self.seconds(|run| run.plan.elapsed);
+        let total = self.total();
+        println!(
+            "  apply+destroy median {:7.2} s   runs [{}]",
+            median(&total),
+            list(&total)
+        );
+        println!(
+            "  apply         median {:7.2} s   runs [{}]",
+            median(&apply),
+            list(&apply)
+        );
+        println!(
+            "  destroy       median {:7.2} s   runs [{}]",
+            median(&destroy),
+            list(&destroy)
+        );
+        println!(
+            "  plan (refresh, not in the total) median {:.2} s   runs [{}]",
+            median(&plan),
+            list(&plan)
+        );
+    }
+}
+
+fn main() {
+    let n = std::env::args()
+        .skip(1)
+        .find_map(|arg| arg.parse::<usize>().ok())
+        .or_else(|| env_number("OVERHEAD_N"))
+        .unwrap_or(DEFAULT_N);
+    let runs = env_number("OVERHEAD_RUNS").unwrap_or(DEFAULT_RUNS).max(1);
+    assert!(n >= 1, "N must be at least 1");
+
+    let provider = Path::new(PROVIDER_BINARY);
+    let provider_dir = provider.parent().expect("the provider has a directory");
+    let mock_binary = provider_dir.join(MOCK_BINARY_NAME);
+    if !mock_binary.is_file() {
+        eprintln!(
+            "overhead: the mock binary {} is missing; build it first with\n    \
+             cargo build --release -p cloudflare-mock --bins",
+            mock_binary.display()
+        );
+        std::process::exit(1);
+    }
+    let terraform = locate_terraform();
+    let version = terraform_version(&terraform);
+
+    let config_dir = tempfile::Builder::new()
+        .prefix("overhead-bench-config-")
+        .tempdir()
+        .expect("create a config dir");
+    let cli_config_path = config_dir.path().join("terraform.rc");
+    std::fs::write(&cli_config_path, cli_config(provider_dir)).expect("write the CLI config");
+
+    let bench = Bench {
+        terraform,
+        cli_config: cli_config_path,
+        mock: Mock::start(&mock_binary, DEFAULT_TOKEN),
+        logs: tempfile::tempdir().expect("create a log dir"),
+    };
+
+    println!(
+        "provider overhead: terraform apply + destroy of N={n} resources, default -parallelism (10), \
+         {runs} run(s) per variant, alternating"
+    );
+    println!("  terraform {version} at {}", bench.terraform.display());
+    println!("  provider  {}", provider.display());
+    println!(
+        "  mock      {} (--rate-limit off), CLOUDFLARE_RPS=0",
+        mock_binary.display()
+    );
+
+    // One small untimed round: warms the page cache and proves the setup works before the
+    // long runs start.
+    bench.run(Variant::Builtin, 1);
+    bench.run(Variant::Provider, 1);
+
+    let mut builtin = Series::default();
+    let mut plugin = Series::default();
+    for round in 0..runs {
+        // Alternate which goes first so that neither always runs on a warmer machine.
+        let order = if round % 2 == 0 {
+            [Variant::Builtin, Variant::Provider]
+        } else {
+            [Variant::Provider, Variant::Builtin]
+        };
+        for variant in order {
+            let run = bench.run(variant, n);
+            eprintln!(
+                "overhead: round {} {}: apply {:.2} s, destroy {:.2} s",
+                round + 1,
+                variant.label(),
+                run.apply.elapsed.as_secs_f64(),
+                run.destroy.elapsed.as_secs_f64()
+            );
+            match variant {
+                Variant::Builtin => builtin.runs.push(run),
+                Variant::Provider => plugin.runs.push(run),
+            }
+        }
+    }
+
+    println!();
+    println!("{}", Variant::Builtin.label());
+    builtin.print_times();
+    println!("{}", Variant::Provider.label());
+    plugin.print_times();
+
+    let ratio =
+        |pick: &dyn Fn(&Series) -> Vec<f64>| median(&pick(&plugin)) / median(&pick(&builtin));
+    println!();
+    println!(
+        "ratio (b)/(a) apply+destroy: {:.2}x   (apply {:.2}x, destroy {:.2}x, refresh plan {:.2}x)",
+        ratio(&|s| s.total()),
+        ratio(&|s| s.seconds(|run| run.apply.elapsed)),
+        ratio(&|s| s.seconds(|run| run.destroy.elapsed)),
+        ratio(&|s| s.seconds(|run| run.plan.elapsed)),
+    );
+
+    let last = plugin.runs.last().expect("at least one run");
+    let per_refresh: u64 = last.refresh_requests.values().sum();
+    let breakdown = last
+        .refresh_requests
+        .iter()
+        .map(|(operation, count)| format!("{operation} {count}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let stable = plugin
+        .runs
+        .iter()
+        .all(|run| run.refresh_requests == last.refresh_requests);
+    println!(
+        "API requests per refresh of {n} objects: {per_refresh} ({breakdown}) = {:.2} per object{}",
+        per_refresh as f64 / n as f64,
+        if stable {
+            ""
+        } else {
+            " (varied between runs; last run shown)"
+        }
+    );
+    let dirty_plans = plugin
+        .runs
+        .iter()
+        .filter(|run| run.plan_exit_code != Some(0))
+        .count();
+    println!("plans after apply that were not empty: {dirty_plans} of {runs}");
+
+    let provider_peak = |pick: &dyn Fn(&Run) -> &Timed| plugin.peak(pick, |p| p.provider_kib);
+    let processes = |pick: &dyn Fn(&Run) -> &Timed| {
+        plugin
+            .runs
+            .iter()
+            .map(|run| pick(run).peaks.provider_pids.len())
+            .max()
+            .unwrap_or(0)
+    };
+    println!(
+        "peak RSS of the provider (VmHWM, sampled every {} ms): apply {:.1} MiB, plan {:.1} MiB, \
+         destroy {:.1} MiB; provider processes per command: apply {}, plan {}, destroy {}",
+        SAMPLE_EVERY.as_millis(),
+        mib(provider_peak(&|r| &r.apply)),
+        mib(provider_peak(&|r| &r.plan)),
+        mib(provider_peak(&|r| &r.destroy)),
+        processes(&|r| &r.apply),
+        processes(&|r| &r.plan),
+        processes(&|r| &r.destroy),
+    );
+    let terraform_peak = |series: &Series| {
+        [
+            series.peak(|r| &r.apply, |p| p.terraform_kib),
+            series.peak(|r| &r.plan, |p| p.terraform_kib),
+            series.peak(|r| &r.destroy, |p| p.terraform_kib),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0)
+    };
+    println!(
+        "peak RSS of terraform itself: (a) {:.1} MiB, (b) {:.1} MiB",
+        mib(terraform_peak(&builtin)),
+        mib(terraform_peak(&plugin)),
+    );
+}
