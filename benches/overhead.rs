@@ -1,8 +1,10 @@
 //! Provider overhead: wall time of `terraform apply` + `terraform destroy` of N identity providers
 //! against the mock API, next to the same for N `terraform_data` resources, which Terraform
 //! handles itself without any plugin. Their ratio is what the provider (gRPC, msgpack, the HTTP
-//! client) adds on top of Terraform; 1.0x is the floor. Also prints the provider's peak RSS and
-//! how many API requests one refresh of N objects costs.
+//! client) adds on top of Terraform; 1.0x is the floor. A third variant, `terraform_data` holding
+//! an object shaped like an identity provider, shows how much of that ratio is Terraform's own
+//! per-attribute work. Also prints CPU time per process, peak RSS of the provider and how many
+//! API requests one refresh of N objects costs.
 //!
 //! Run with `cargo bench --bench overhead [-- N]` (default 200, or `OVERHEAD_N`); `OVERHEAD_RUNS`
 //! sets the runs per variant (default 3). Needs the release mock binary next to the release
@@ -35,6 +37,11 @@ enum Variant {
     Builtin,
     /// `cloudflare_zero_trust_access_identity_provider` through this provider and the mock.
     Provider,
+    /// `terraform_data` again, but each instance carries an object with every attribute (nulls
+    /// included) of an identity provider from (b)'s state. Terraform's own work grows with the
+    /// size of each object (diffing, rendering the plan, writing state), so this separates what
+    /// the schema costs inside Terraform from what the plugin adds.
+    Shaped,
 }
 
 impl Variant {
@@ -42,11 +49,22 @@ impl Variant {
         match self {
             Variant::Builtin => "(a) terraform_data",
             Variant::Provider => "(b) cloudflare_zero_trust_access_identity_provider",
+            Variant::Shaped => "(c) terraform_data holding an identity-provider-shaped object",
         }
     }
 
-    fn configuration(self, n: usize) -> String {
-        match self {
+    /// The configuration file's name and text. `shape` is needed for [`Variant::Shaped`].
+    fn configuration(self, n: usize, shape: Option<&serde_json::Value>) -> (&'static str, String) {
+        if self == Variant::Shaped {
+            let mut object = shape.expect("the shape of an identity provider").clone();
+            escape_templates(&mut object);
+            object["name"] = serde_json::Value::from("GitHub login ${count.index}");
+            let config = serde_json::json!({
+                "resource": {"terraform_data": {"item": {"count": n, "triggers_replace": object}}}
+            });
+            return ("main.tf.json", config.to_string());
+        }
+        let text = match self {
             Variant::Builtin => format!(
                 r#"resource "terraform_data" "item" {{
   count = {n}
@@ -77,22 +95,40 @@ resource "cloudflare_zero_trust_access_identity_provider" "item" {{
 }}
 "#
             ),
-        }
+            Variant::Shaped => unreachable!("handled above"),
+        };
+        ("main.tf", text)
     }
 }
 
-/// Highest resident set sizes seen while one command ran, in KiB.
-#[derive(Debug, Default, Clone)]
-struct Peaks {
-    terraform_kib: u64,
-    provider_kib: u64,
-    provider_pids: BTreeSet<u32>,
+/// In the JSON configuration syntax every string is a template; keep copied values literal.
+fn escape_templates(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) => *text = text.replace("${", "$${").replace("%{", "%%{"),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(escape_templates),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(escape_templates),
+        _ => {}
+    }
 }
 
-impl Peaks {
+/// What the watcher saw while one command ran: peak resident set sizes in KiB, and CPU time in
+/// clock ticks as last sampled (so up to one interval of a process's last work is missed).
+#[derive(Debug, Default, Clone)]
+struct Usage {
+    terraform_kib: u64,
+    provider_kib: u64,
+    terraform_ticks: u64,
+    /// Latest CPU ticks per provider process; Terraform starts several per command.
+    provider_ticks: BTreeMap<u32, u64>,
+}
+
+impl Usage {
     fn sample(&mut self, terraform_pid: u32) {
         if let Some(kib) = high_water_mark_kib(terraform_pid) {
             self.terraform_kib = self.terraform_kib.max(kib);
+        }
+        if let Some(ticks) = cpu_ticks(terraform_pid) {
+            self.terraform_ticks = self.terraform_ticks.max(ticks);
         }
         for pid in children(terraform_pid) {
             if !is_provider_process(pid) {
@@ -100,10 +136,33 @@ impl Peaks {
             }
             if let Some(kib) = high_water_mark_kib(pid) {
                 self.provider_kib = self.provider_kib.max(kib);
-                self.provider_pids.insert(pid);
+            }
+            if let Some(ticks) = cpu_ticks(pid) {
+                let seen = self.provider_ticks.entry(pid).or_default();
+                *seen = (*seen).max(ticks);
             }
         }
     }
+
+    fn provider_processes(&self) -> usize {
+        self.provider_ticks.len()
+    }
+
+    fn provider_ticks(&self) -> u64 {
+        self.provider_ticks.values().sum()
+    }
+}
+
+/// User plus system CPU time of `pid` in clock ticks, from `/proc/<pid>/stat`.
+fn cpu_ticks(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may contain spaces and parentheses; the fields after it do not.
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    // After the name: state, ppid, pgrp, session, tty_nr, tpgid, flags, minflt, cminflt,
+    // majflt, cmajflt, then utime and stime.
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(utime + stime)
 }
 
 /// `VmHWM` (peak resident set size) from `/proc/<pid>/status`.
@@ -150,7 +209,9 @@ fn is_provider_process(pid: u32) -> bool {
 struct Timed {
     elapsed: Duration,
     status: ExitStatus,
-    peaks: Peaks,
+    usage: Usage,
+    /// CPU ticks the mock API spent while the command ran.
+    mock_ticks: u64,
 }
 
 /// Runs `command` to completion while a second thread samples memory, so that the wall time
@@ -162,21 +223,22 @@ fn run_watched(mut command: Command) -> Timed {
     let finished = AtomicBool::new(false);
     thread::scope(|scope| {
         let watcher = scope.spawn(|| {
-            let mut peaks = Peaks::default();
+            let mut usage = Usage::default();
             while !finished.load(Ordering::Acquire) {
-                peaks.sample(pid);
+                usage.sample(pid);
                 thread::sleep(SAMPLE_EVERY);
             }
-            peaks
+            usage
         });
         let status = child.wait().expect("wait for terraform");
         let elapsed = started.elapsed();
         finished.store(true, Ordering::Release);
-        let peaks = watcher.join().expect("memory watcher");
+        let usage = watcher.join().expect("usage watcher");
         Timed {
             elapsed,
             status,
-            peaks,
+            usage,
+            mock_ticks: 0,
         }
     })
 }
@@ -281,6 +343,8 @@ struct Bench {
     mock: Mock,
     /// Terraform's stdout and stderr of the latest command, shown when it fails.
     logs: tempfile::TempDir,
+    /// The attributes of one identity provider in state, for [`Variant::Shaped`].
+    shape: Option<serde_json::Value>,
 }
 
 /// Figures of one apply / plan / destroy cycle.
@@ -292,6 +356,8 @@ struct Run {
     /// Mock request counts caused by the refreshing plan, per operation.
     refresh_requests: BTreeMap<String, u64>,
     plan_exit_code: Option<i32>,
+    /// The attributes of the first instance in state after apply.
+    first_instance: serde_json::Value,
 }
 
 impl Bench {
@@ -340,7 +406,9 @@ impl Bench {
     }
 
     fn terraform(&self, workdir: &Path, args: &[&str], allowed_codes: &[i32]) -> Timed {
-        let timed = run_watched(self.terraform_command(workdir, args));
+        let mock_before = cpu_ticks(self.mock.child.id()).unwrap_or(0);
+        let mut timed = run_watched(self.terraform_command(workdir, args));
+        timed.mock_ticks = cpu_ticks(self.mock.child.id()).unwrap_or(0) - mock_before;
         let ok = timed
             .status
             .code()
@@ -353,6 +421,13 @@ impl Bench {
             self.log_text()
         );
         timed
+    }
+
+    fn first_instance(workdir: &Path) -> serde_json::Value {
+        let text =
+            std::fs::read_to_string(workdir.join("terraform.tfstate")).expect("read the state");
+        let state: serde_json::Value = serde_json::from_str(&text).expect("state is JSON");
+        state["resources"][0]["instances"][0]["attributes"].clone()
     }
 
     /// Resources in the work dir's local state, counting every instance.
@@ -382,7 +457,8 @@ impl Bench {
             .tempdir()
             .expect("create a work dir");
         let dir = workdir.path();
-        std::fs::write(dir.join("main.tf"), variant.configuration(n)).expect("write main.tf");
+        let (file, text) = variant.configuration(n, self.shape.as_ref());
+        std::fs::write(dir.join(file), text).expect("write the configuration");
         let objects_before = self.mock.object_count();
 
         let apply = self.terraform(
@@ -396,6 +472,7 @@ impl Bench {
             "state after apply\n{}",
             self.log_text()
         );
+        let first_instance = Self::first_instance(dir);
         if variant == Variant::Provider {
             assert_eq!(
                 self.mock.object_count(),
@@ -444,6 +521,7 @@ impl Bench {
             destroy,
             refresh_requests,
             plan_exit_code,
+            first_instance,
         }
     }
 }
@@ -520,6 +598,17 @@ fn median(values: &[f64]) -> f64 {
     }
 }
 
+/// The unit of the CPU times in `/proc/<pid>/stat`.
+fn clock_ticks_per_second() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|output| String::from_utf8(output.stdout).ok())
+        .and_then(|text| text.trim().parse().ok())
+        .unwrap_or(100.0)
+}
+
 fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
@@ -542,15 +631,30 @@ impl Series {
         self.seconds(|run| run.apply.elapsed + run.destroy.elapsed)
     }
 
-    fn peak(&self, pick: impl Fn(&Run) -> &Timed, of: impl Fn(&Peaks) -> u64) -> u64 {
+    fn peak(&self, pick: impl Fn(&Run) -> &Timed, of: impl Fn(&Usage) -> u64) -> u64 {
         self.runs
             .iter()
-            .map(|run| of(&pick(run).peaks))
+            .map(|run| of(&pick(run).usage))
             .max()
             .unwrap_or(0)
     }
 
-    fn print_times(&self) {
+    /// Median CPU seconds of apply + destroy, spent by terraform, the provider and the mock.
+    fn cpu_seconds(&self, ticks_per_second: f64) -> [f64; 3] {
+        let per_run = |of: &dyn Fn(&Timed) -> u64| -> Vec<f64> {
+            self.runs
+                .iter()
+                .map(|run| (of(&run.apply) + of(&run.destroy)) as f64 / ticks_per_second)
+                .collect()
+        };
+        [
+            median(&per_run(&|t| t.usage.terraform_ticks)),
+            median(&per_run(&|t| t.usage.provider_ticks())),
+            median(&per_run(&|t| t.mock_ticks)),
+        ]
+    }
+
+    fn print_times(&self, ticks_per_second: f64) {
         let list = |values: &[f64]| {
             values
                 .iter()
@@ -582,6 +686,11 @@ impl Series {
             median(&plan),
             list(&plan)
         );
+        let [terraform, provider, mock] = self.cpu_seconds(ticks_per_second);
+        println!(
+            "  CPU in apply+destroy (median, sampled) terraform {terraform:.2} s, provider \
+             {provider:.2} s, mock {mock:.2} s"
+        );
     }
 }
 
@@ -606,6 +715,7 @@ fn main() {
         std::process::exit(1);
     }
     let terraform = locate_terraform();
+    let ticks_per_second = clock_ticks_per_second();
     let version = terraform_version(&terraform);
 
     let config_dir = tempfile::Builder::new()
@@ -615,11 +725,12 @@ fn main() {
     let cli_config_path = config_dir.path().join("terraform.rc");
     std::fs::write(&cli_config_path, cli_config(provider_dir)).expect("write the CLI config");
 
-    let bench = Bench {
+    let mut bench = Bench {
         terraform,
         cli_config: cli_config_path,
         mock: Mock::start(&mock_binary, DEFAULT_TOKEN),
         logs: tempfile::tempdir().expect("create a log dir"),
+        shape: None,
     };
 
     println!(
@@ -636,17 +747,17 @@ fn main() {
     // One small untimed round: warms the page cache and proves the setup works before the
     // long runs start.
     bench.run(Variant::Builtin, 1);
-    bench.run(Variant::Provider, 1);
+    bench.shape = Some(bench.run(Variant::Provider, 1).first_instance);
+    bench.run(Variant::Shaped, 1);
 
     let mut builtin = Series::default();
     let mut plugin = Series::default();
+    let mut shaped = Series::default();
     for round in 0..runs {
-        // Alternate which goes first so that neither always runs on a warmer machine.
-        let order = if round % 2 == 0 {
-            [Variant::Builtin, Variant::Provider]
-        } else {
-            [Variant::Provider, Variant::Builtin]
-        };
+        // Rotate which goes first so that none always runs on a warmer (or busier) machine.
+        let mut order = [Variant::Builtin, Variant::Provider, Variant::Shaped];
+        let first = round % order.len();
+        order.rotate_left(first);
         for variant in order {
             let run = bench.run(variant, n);
             eprintln!(
@@ -659,26 +770,34 @@ fn main() {
             match variant {
                 Variant::Builtin => builtin.runs.push(run),
                 Variant::Provider => plugin.runs.push(run),
+                Variant::Shaped => shaped.runs.push(run),
             }
         }
     }
 
     println!();
     println!("{}", Variant::Builtin.label());
-    builtin.print_times();
+    builtin.print_times(ticks_per_second);
     println!("{}", Variant::Provider.label());
-    plugin.print_times();
+    plugin.print_times(ticks_per_second);
+    println!("{}", Variant::Shaped.label());
+    shaped.print_times(ticks_per_second);
 
-    let ratio =
-        |pick: &dyn Fn(&Series) -> Vec<f64>| median(&pick(&plugin)) / median(&pick(&builtin));
     println!();
-    println!(
-        "ratio (b)/(a) apply+destroy: {:.2}x   (apply {:.2}x, destroy {:.2}x, refresh plan {:.2}x)",
-        ratio(&|s| s.total()),
-        ratio(&|s| s.seconds(|run| run.apply.elapsed)),
-        ratio(&|s| s.seconds(|run| run.destroy.elapsed)),
-        ratio(&|s| s.seconds(|run| run.plan.elapsed)),
-    );
+    for (name, over, under) in [
+        ("(b)/(a)", &plugin, &builtin),
+        ("(b)/(c)", &plugin, &shaped),
+        ("(c)/(a)", &shaped, &builtin),
+    ] {
+        let ratio = |pick: &dyn Fn(&Series) -> Vec<f64>| median(&pick(over)) / median(&pick(under));
+        println!(
+            "ratio {name} apply+destroy: {:.2}x   (apply {:.2}x, destroy {:.2}x, refresh plan {:.2}x)",
+            ratio(&|s| s.total()),
+            ratio(&|s| s.seconds(|run| run.apply.elapsed)),
+            ratio(&|s| s.seconds(|run| run.destroy.elapsed)),
+            ratio(&|s| s.seconds(|run| run.plan.elapsed)),
+        );
+    }
 
     let last = plugin.runs.last().expect("at least one run");
     let per_refresh: u64 = last.refresh_requests.values().sum();
@@ -713,7 +832,7 @@ fn main() {
         plugin
             .runs
             .iter()
-            .map(|run| pick(run).peaks.provider_pids.len())
+            .map(|run| pick(run).usage.provider_processes())
             .max()
             .unwrap_or(0)
     };
