@@ -48,23 +48,38 @@ fn canonical<'a>(value: &'a str, allowed: &[&'static str]) -> &'a str {
         .unwrap_or(value)
 }
 
-/// The POST body for a planned identity provider.
-pub fn create_body(planned: &IdentityProviderModel) -> IdentityProviderBody {
-    body(planned, None)
+/// The write-only client secret, which only the configuration holds (plan and state carry
+/// null for it): `config.client_secret_wo` when set.
+pub fn write_only_secret(config: &IdentityProviderModel) -> Option<&SecretString> {
+    config.config.known()?.client_secret_wo.known()
+}
+
+/// The POST body for a planned identity provider. `config` is the resource's configuration,
+/// the only place the write-only `client_secret_wo` can be read from; when set, it is sent as
+/// `client_secret`.
+pub fn create_body(
+    planned: &IdentityProviderModel,
+    config: &IdentityProviderModel,
+) -> IdentityProviderBody {
+    body(planned, None, write_only_secret(config))
 }
 
 /// The PUT body: the planned identity provider in full, with explicit nulls for attributes the
-/// plan removes.
+/// plan removes. A write-only `client_secret_wo` in `config` is sent as `client_secret`: it is
+/// the user's current secret, so sending it on every update is always right (without it,
+/// Cloudflare keeps the secret it has).
 pub fn update_body(
     planned: &IdentityProviderModel,
     prior: &IdentityProviderModel,
+    config: &IdentityProviderModel,
 ) -> IdentityProviderBody {
-    body(planned, Some(prior))
+    body(planned, Some(prior), write_only_secret(config))
 }
 
 fn body(
     planned: &IdentityProviderModel,
     prior: Option<&IdentityProviderModel>,
+    write_only_secret: Option<&SecretString>,
 ) -> IdentityProviderBody {
     let prior_config = prior.and_then(|p| p.config.known());
     let prior_scim = prior.and_then(|p| p.scim_config.known());
@@ -76,10 +91,14 @@ fn body(
             canonical_type(k).unwrap_or(k).to_owned()
         }),
         config: match &planned.config {
-            Attr::Known(config) => Field::Value(config_body(
-                config,
-                prior.map(|_| prior_config.unwrap_or(&no_config)),
-            )),
+            Attr::Known(config) => {
+                let mut body =
+                    config_body(config, prior.map(|_| prior_config.unwrap_or(&no_config)));
+                if let Some(secret) = write_only_secret {
+                    body.client_secret = Field::Value(secret.expose().to_owned());
+                }
+                Field::Value(body)
+            }
             // Required, so never null in a plan; sent empty to keep the request well-formed.
             Attr::Null | Attr::Unknown => Field::Value(IdentityProviderConfigBody::default()),
         },
@@ -145,7 +164,9 @@ fn config_body(c: &ConfigModel, prior: Option<&ConfigModel>) -> IdentityProvider
         sign_request: f!(sign_request),
         enable_encryption: f!(enable_encryption),
         restrict_to_account_members: f!(restrict_to_account_members),
-        // `redirect_url` is computed by Cloudflare and has no place in a body.
+        // `redirect_url` is computed by Cloudflare and has no place in a body;
+        // `client_secret_wo` is null here (it is taken from the configuration, see `body`) and
+        // `client_secret_wo_version` is Terraform's alone.
     }
 }
 
@@ -212,6 +233,10 @@ fn config_from_api(c: &IdentityProviderConfig) -> ConfigModel {
         claims: f!(claims),
         client_id: f!(client_id),
         client_secret: Attr::from_option(c.client_secret.clone().map(SecretString::new)),
+        // Write-only: never read back, never in state.
+        client_secret_wo: Attr::Null,
+        // Terraform's own; the state keeps the planned value (see normalize).
+        client_secret_wo_version: Attr::Null,
         conditional_access_enabled: f!(conditional_access_enabled),
         directory_id: f!(directory_id),
         email_claim_name: f!(email_claim_name),
@@ -346,7 +371,7 @@ mod tests {
 
     #[test]
     fn post_omits_nulls_unknowns_and_computed_and_canonicalizes() {
-        let body = json_of(&create_body(&azure_plan()));
+        let body = json_of(&create_body(&azure_plan(), &azure_plan()));
         assert_eq!(
             body,
             json!({
@@ -386,7 +411,7 @@ mod tests {
         if let Attr::Known(config) = &mut prior.config {
             config.claims = Attr::Known(vec!["email".into()]);
         }
-        let body = json_of(&update_body(&planned, &prior));
+        let body = json_of(&update_body(&planned, &prior, &planned));
         let config = &body["config"];
         assert_eq!(config["support_groups"], serde_json::Value::Null);
         assert!(config.as_object().unwrap().contains_key("support_groups"));
@@ -406,9 +431,93 @@ mod tests {
         let prior = azure_plan();
         let mut planned = azure_plan();
         planned.scim_config = Attr::Null;
-        let body = json_of(&update_body(&planned, &prior));
+        let body = json_of(&update_body(&planned, &prior, &planned));
         assert_eq!(body["scim_config"], serde_json::Value::Null);
         assert!(body.as_object().unwrap().contains_key("scim_config"));
+    }
+
+    /// A GitHub configuration that gives its secret only in the write-only form, and the plan
+    /// Terraform makes of it (write-only attributes are null in a plan).
+    fn write_only_github(
+        secret: &str,
+        version: &str,
+    ) -> (IdentityProviderModel, IdentityProviderModel) {
+        let config = IdentityProviderModel {
+            account_id: Attr::Known("acc".into()),
+            name: Attr::Known("GitHub".into()),
+            kind: Attr::Known("github".into()),
+            config: known_config(ConfigModel {
+                client_id: Attr::Known("cid".into()),
+                client_secret_wo: Attr::Known(SecretString::new(secret)),
+                client_secret_wo_version: Attr::Known(version.into()),
+                ..ConfigModel::default()
+            }),
+            ..IdentityProviderModel::default()
+        };
+        let mut planned = config.clone();
+        if let Attr::Known(c) = &mut planned.config {
+            c.client_secret_wo = Attr::Null;
+        }
+        planned.id = Attr::Unknown;
+        (config, planned)
+    }
+
+    #[test]
+    fn post_sends_the_write_only_secret_from_configuration() {
+        let (config, planned) = write_only_github("wo-secret-1", "1");
+        let body = json_of(&create_body(&planned, &config));
+        assert_eq!(
+            body,
+            json!({
+                "name": "GitHub",
+                "type": "github",
+                "config": {"client_id": "cid", "client_secret": "wo-secret-1"},
+            })
+        );
+        // Without it in configuration nothing is sent: the plan alone never has it.
+        let body = json_of(&create_body(&planned, &planned));
+        assert!(!body["config"]
+            .as_object()
+            .unwrap()
+            .contains_key("client_secret"));
+    }
+
+    #[test]
+    fn put_sends_the_write_only_secret_from_configuration() {
+        let (_, prior) = write_only_github("old", "1");
+        let (config, planned) = write_only_github("wo-secret-2", "2");
+        let body = json_of(&update_body(&planned, &prior, &config));
+        assert_eq!(body["config"]["client_secret"], "wo-secret-2");
+        assert!(!body["config"]
+            .as_object()
+            .unwrap()
+            .contains_key("client_secret_wo"));
+        assert!(!body["config"]
+            .as_object()
+            .unwrap()
+            .contains_key("client_secret_wo_version"));
+
+        // Moving from client_secret to client_secret_wo: the new secret replaces the explicit
+        // null that removing client_secret would send.
+        let mut prior = prior;
+        if let Attr::Known(c) = &mut prior.config {
+            c.client_secret = Attr::Known(SecretString::new("plain"));
+        }
+        let body = json_of(&update_body(&planned, &prior, &config));
+        assert_eq!(body["config"]["client_secret"], "wo-secret-2");
+    }
+
+    #[test]
+    fn the_write_only_secret_never_reaches_state() {
+        let api: IdentityProvider = serde_json::from_value(json!({
+            "id": "idp-1", "name": "GitHub", "type": "github",
+            "config": {"client_id": "cid", "client_secret": "wo-secret-1"}
+        }))
+        .unwrap();
+        let model = from_api(&api, &Scope::Account("acc".into()));
+        let config = model.config.known().unwrap();
+        assert!(config.client_secret_wo.is_null());
+        assert!(config.client_secret_wo_version.is_null());
     }
 
     #[test]

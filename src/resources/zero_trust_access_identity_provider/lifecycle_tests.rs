@@ -302,6 +302,14 @@ fn assert_plan_valid(
         if n == c || (n == p && !p.is_null() && !c.is_null()) {
             continue;
         }
+        // Write-only attributes are planned null whatever the configuration says.
+        if a.write_only {
+            assert!(
+                n.is_null(),
+                "{path}: planned {n:?} for a write-only attribute"
+            );
+            continue;
+        }
         if a.mode == Mode::Computed || (c.is_null() && a.mode.is_computed()) {
             continue;
         }
@@ -390,6 +398,57 @@ fn without_client_secret(state: &Value) -> Value {
         Value::Null,
     );
     state
+}
+
+#[tokio::test]
+async fn write_only_client_secret_is_sent_from_configuration_and_never_stored() {
+    let h = Harness::start().await;
+    let github = |secret: &str, version: &str| {
+        h.config(json!({
+            "account_id": DEFAULT_ACCOUNT_ID,
+            "name": "GitHub",
+            "type": "github",
+            "config": {"client_id": "cid", "client_secret_wo": secret,
+                       "client_secret_wo_version": version}
+        }))
+    };
+    let config = github("first-secret", "1");
+    let state = h.converge(&Value::Null, &config).await;
+    let id = id_of(&state);
+    assert!(at(&state, &["config", "client_secret_wo"]).is_null());
+    assert!(at(&state, &["config", "client_secret"]).is_null());
+    assert_eq!(
+        at(&state, &["config", "client_secret_wo_version"]),
+        &Value::from("1")
+    );
+    assert_eq!(
+        h.mock.control().client_secret(&id).as_deref(),
+        Some("first-secret")
+    );
+
+    // A new write-only value alone plans nothing.
+    let config = github("second-secret", "1");
+    h.assert_no_changes(&state, &config).await;
+    assert_eq!(
+        h.mock.control().client_secret(&id).as_deref(),
+        Some("first-secret")
+    );
+
+    // A new version sends it.
+    let config = github("second-secret", "2");
+    let state = h.converge(&state, &config).await;
+    assert!(at(&state, &["config", "client_secret_wo"]).is_null());
+    assert_eq!(
+        at(&state, &["config", "client_secret_wo_version"]),
+        &Value::from("2")
+    );
+    assert_eq!(
+        h.mock.control().client_secret(&id).as_deref(),
+        Some("second-secret")
+    );
+    assert!(!format!("{state:?}").contains("second-secret"));
+    assert!(h.delete(&state).await.is_empty());
+    assert_eq!(h.mock.control().object_count(), 0);
 }
 
 #[tokio::test]

@@ -213,7 +213,11 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
             return;
         }
 
-        validate::validate_create(&response.planned_state, &mut response.diagnostics);
+        validate::validate_create(
+            &response.planned_state,
+            &request.config,
+            &mut response.diagnostics,
+        );
         let planned = &response.planned_state;
         if !is_onetimepin(planned.attr("type").as_str()) {
             return;
@@ -300,8 +304,12 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         let Some(scope) = scope(&planned, diagnostics) else {
             return;
         };
+        // The configuration is the only place the write-only client secret can be read from.
+        let Some(config) = decode(&request.config, diagnostics) else {
+            return;
+        };
         let about = subject(&planned, &scope);
-        let body = convert::create_body(&planned);
+        let body = convert::create_body(&planned, &config);
 
         let call = client.create_identity_provider(&scope, &body);
         tokio::pin!(call);
@@ -390,8 +398,11 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         let Some(id) = state_id(&prior, "updated", diagnostics) else {
             return;
         };
+        let Some(config) = decode(&request.config, diagnostics) else {
+            return;
+        };
         let about = subject(&prior, &scope);
-        let body = convert::update_body(&planned, &prior);
+        let body = convert::update_body(&planned, &prior, &config);
         match unless_stopped(ctx, client.update_identity_provider(&scope, &id, &body)).await {
             Err(Stopped) => diagnostics.push(stopped_diagnostic("update", &about)),
             Ok(Err(error)) => diagnostics.push(api_error::diagnostic(

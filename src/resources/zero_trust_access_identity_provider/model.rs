@@ -271,6 +271,10 @@ tf_object! {
         "client_id" => client_id: String,
         /// OAuth client secret.
         "client_secret" => client_secret: SecretString,
+        /// OAuth client secret, write-only: only ever in a configuration, null in plan and state.
+        "client_secret_wo" => client_secret_wo: SecretString,
+        /// Version label whose change sends `client_secret_wo`.
+        "client_secret_wo_version" => client_secret_wo_version: String,
         /// Azure AD conditional access.
         "conditional_access_enabled" => conditional_access_enabled: bool,
         /// Azure AD tenant.

@@ -41,6 +41,7 @@ pub fn is_masked_secret(secret: &str) -> bool {
 /// Applies every read rule to a freshly read state.
 pub fn after_read(fresh: &mut Value, prior: &Value) {
     keep_client_secret(fresh, prior);
+    keep_client_secret_wo_version(fresh, prior);
     keep_scim_secret(fresh, prior);
     keep_scim_base_url(fresh, prior);
     keep_default_scim_config(fresh, prior);
@@ -57,6 +58,17 @@ pub fn keep_client_secret(fresh: &mut Value, prior: &Value) {
     if fresh.at(&path).is_null() && !prior.at(&path).is_null() {
         fresh.set_at(&path, prior.at(&path).clone());
     }
+}
+
+/// `config.client_secret_wo_version` is Terraform's alone (Cloudflare knows nothing of it), so
+/// a read keeps the one in state. `config.client_secret_wo` itself is write-only: no rule here
+/// touches it, and state always holds null for it.
+pub fn keep_client_secret_wo_version(fresh: &mut Value, prior: &Value) {
+    if !matches!(fresh.attr("config"), Value::Object(_)) {
+        return;
+    }
+    let path = path(&["config", "client_secret_wo_version"]);
+    fresh.set_at(&path, prior.at(&path).clone());
 }
 
 /// `scim_config.secret`: revealed only in the response that first enables SCIM and masked on
@@ -124,6 +136,7 @@ fn is_zero(value: &Value) -> bool {
 
 /// The optional, non-computed attributes the API may echo as a zero value: top level and in
 /// `config`. Computed ones need no rule: Terraform keeps their state value when unconfigured.
+/// Write-only attributes are left out: no value of theirs is ever copied into state.
 fn optional_paths() -> Vec<AttributePath> {
     let schema = resource_schema();
     let mut paths = Vec::new();
@@ -133,7 +146,7 @@ fn optional_paths() -> Vec<AttributePath> {
         }
         if attribute.name == "config" {
             for nested in attribute.nested_attributes() {
-                if nested.mode == Mode::Optional {
+                if nested.mode == Mode::Optional && !nested.write_only {
                     paths.push(path(&["config", &nested.name]));
                 }
             }
@@ -335,6 +348,37 @@ mod tests {
 
     fn at<'a>(value: &'a Value, steps: &[&str]) -> &'a Value {
         value.at(&path(steps))
+    }
+
+    #[test]
+    fn write_only_secret_is_never_copied_and_its_version_is_kept() {
+        // A state can never hold the write-only secret; even if one did, no read rule copies it.
+        let prior = state(|_, c| {
+            c.client_secret_wo = Attr::Known(SecretString::new("wo"));
+            c.client_secret_wo_version = Attr::Known("1".into());
+        });
+        let mut fresh = state(|_, _| {});
+        after_read(&mut fresh, &prior);
+        assert!(at(&fresh, &["config", "client_secret_wo"]).is_null());
+        assert!(at(&fresh, &["config", "client_secret"]).is_null());
+        assert_eq!(
+            at(&fresh, &["config", "client_secret_wo_version"]),
+            &Value::from("1")
+        );
+        assert!(!optional_paths()
+            .iter()
+            .any(|p| p == &path(&["config", "client_secret_wo"])));
+
+        // After an apply: the planned version, and the planned null for the secret.
+        let planned = state(|_, c| c.client_secret_wo_version = Attr::Known("2".into()));
+        let response = state(|_, c| c.client_secret = Attr::Known(SecretString::new("wo")));
+        let applied = after_apply(&planned, &response, &prior);
+        assert!(at(&applied, &["config", "client_secret_wo"]).is_null());
+        assert!(at(&applied, &["config", "client_secret"]).is_null());
+        assert_eq!(
+            at(&applied, &["config", "client_secret_wo_version"]),
+            &Value::from("2")
+        );
     }
 
     #[test]

@@ -189,8 +189,26 @@ fn config_attributes() -> Vec<Attribute> {
             .description(format!(
                 "The OAuth client secret. {oauth} Cloudflare never returns it, so the value in \
              state is the one last applied; after an import it is unset until configuration \
-             sets it and the next apply sends it."
+             sets it and the next apply sends it. To keep the secret out of state and plan \
+             files, use `client_secret_wo` instead (the two conflict)."
             )),
+        Attribute::string("client_secret_wo")
+            .sensitive()
+            .write_only()
+            .description(format!(
+                "The OAuth client secret, write-only (needs Terraform 1.11 or later). {oauth} \
+             Its value is sent to Cloudflare but never stored in state or in a plan file. It \
+             is sent when the identity provider is created and whenever \
+             `client_secret_wo_version` changes; changing `client_secret_wo` alone plans \
+             nothing, and Cloudflare keeps the secret it has until a new one is sent. Conflicts \
+             with `client_secret`."
+            )),
+        Attribute::string("client_secret_wo_version").description(
+            "A version label for `client_secret_wo`, kept in state (needs Terraform 1.11 or \
+             later). Changing it (e.g. from `\"1\"` to `\"2\"`) plans an update that sends the \
+             current value of `client_secret_wo` to Cloudflare; that is how a rotated secret \
+             reaches Cloudflare. Requires `client_secret_wo`.",
+        ),
         Attribute::bool("conditional_access_enabled").description(format!(
             "Load Azure AD authentication contexts so Access policies can require them.{}",
             only_for("azureAD")
@@ -419,11 +437,13 @@ mod tests {
     use crate::framework::schema::AttributeKind;
     use crate::framework::{Mode, Type, Value};
 
-    /// One expected row: path, type (or nesting), mode, sensitive, default, replace, rule.
+    /// One expected row: path, type (or nesting), mode, sensitive, write-only, default,
+    /// replace, rule.
     type Row = (
         &'static str,
         &'static str,
         Mode,
+        bool,
         bool,
         Option<Value>,
         bool,
@@ -460,6 +480,7 @@ mod tests {
                 ty,
                 a.mode,
                 a.sensitive,
+                a.write_only,
                 a.default.clone(),
                 a.requires_replace,
                 a.state_for_unknown,
@@ -475,63 +496,65 @@ mod tests {
         let f = Some(Value::Bool(false));
         #[rustfmt::skip]
         let expected: Vec<Row> = vec![
-            ("id", "string", Computed, false, None, false, NonNull),
-            ("account_id", "string", Optional, false, None, true, Never),
-            ("zone_id", "string", Optional, false, None, true, Never),
-            ("name", "string", Required, false, None, false, Never),
-            ("type", "string", Required, false, None, true, Never),
-            ("config", "single", Required, false, None, false, Never),
-            ("config.claims", "list(string)", Optional, false, None, false, Never),
-            ("config.client_id", "string", Optional, false, None, false, Never),
-            ("config.client_secret", "string", Optional, true, None, false, Never),
-            ("config.conditional_access_enabled", "bool", Optional, false, None, false, Never),
-            ("config.directory_id", "string", Optional, false, None, false, Never),
-            ("config.email_claim_name", "string", Optional, false, None, false, Never),
-            ("config.prompt", "string", Optional, false, None, false, Never),
-            ("config.support_groups", "bool", Optional, false, None, false, Never),
-            ("config.centrify_account", "string", Optional, false, None, false, Never),
-            ("config.centrify_app_id", "string", Optional, false, None, false, Never),
-            ("config.apps_domain", "string", Optional, false, None, false, Never),
-            ("config.auth_url", "string", Optional, false, None, false, Never),
-            ("config.certs_url", "string", Optional, false, None, false, Never),
-            ("config.pkce_enabled", "bool", Optional, false, None, false, Never),
-            ("config.scopes", "list(string)", Optional, false, None, false, Never),
-            ("config.token_url", "string", Optional, false, None, false, Never),
-            ("config.authorization_server_id", "string", Optional, false, None, false, Never),
-            ("config.okta_account", "string", Optional, false, None, false, Never),
-            ("config.onelogin_account", "string", Optional, false, None, false, Never),
-            ("config.ping_env_id", "string", Optional, false, None, false, Never),
-            ("config.attributes", "list(string)", Optional, false, None, false, Never),
-            ("config.email_attribute_name", "string", Optional, false, None, false, Never),
-            ("config.header_attributes", "list", Optional, false, None, false, Never),
-            ("config.header_attributes.attribute_name", "string", Optional, false, None, false, Never),
-            ("config.header_attributes.header_name", "string", Optional, false, None, false, Never),
-            ("config.idp_public_certs", "list(string)", Optional, false, None, false, Never),
-            ("config.issuer_url", "string", Optional, false, None, false, Never),
-            ("config.sign_request", "bool", Optional, false, None, false, Always),
-            ("config.sso_target_url", "string", Optional, false, None, false, Never),
-            ("config.enable_encryption", "bool", OptionalComputed, false, None, false, Always),
-            ("config.redirect_url", "string", Computed, false, None, false, Always),
-            ("config.restrict_to_account_members", "bool", OptionalComputed, false, None, false, Always),
-            ("saml_certificate_set_id", "string", Optional, false, None, false, Never),
-            ("scim_config", "single", OptionalComputed, false, None, false, Always),
-            ("scim_config.enabled", "bool", OptionalComputed, false, f.clone(), false, Never),
-            ("scim_config.identity_update_behavior", "string", OptionalComputed, false, Some("no_action".into()), false, Never),
-            ("scim_config.scim_base_url", "string", Computed, false, None, false, NonNull),
-            ("scim_config.seat_deprovision", "bool", OptionalComputed, false, f.clone(), false, Never),
-            ("scim_config.secret", "string", Computed, true, None, false, NonNull),
-            ("scim_config.user_deprovision", "bool", OptionalComputed, false, f, false, Never),
-            ("read_only", "bool", Optional, false, None, false, Never),
-            ("saml_certificate_set", "single", Computed, false, None, false, Always),
-            ("saml_certificate_set.created_at", "string", Computed, false, None, false, Never),
-            ("saml_certificate_set.current_certificate", "single", Computed, false, None, false, Never),
-            ("saml_certificate_set.current_certificate.is_current", "bool", Computed, false, None, false, Never),
-            ("saml_certificate_set.current_certificate.not_after", "string", Computed, false, None, false, Never),
-            ("saml_certificate_set.current_certificate.public_certificate", "string", Computed, false, None, false, Never),
-            ("saml_certificate_set.current_certificate.uid", "string", Computed, false, None, false, Never),
-            ("saml_certificate_set.previous_certificate", "string", Computed, false, None, false, Never),
-            ("saml_certificate_set.uid", "string", Computed, false, None, false, Never),
-            ("saml_certificate_set.updated_at", "string", Computed, false, None, false, Never),
+            ("id", "string", Computed, false, false, None, false, NonNull),
+            ("account_id", "string", Optional, false, false, None, true, Never),
+            ("zone_id", "string", Optional, false, false, None, true, Never),
+            ("name", "string", Required, false, false, None, false, Never),
+            ("type", "string", Required, false, false, None, true, Never),
+            ("config", "single", Required, false, false, None, false, Never),
+            ("config.claims", "list(string)", Optional, false, false, None, false, Never),
+            ("config.client_id", "string", Optional, false, false, None, false, Never),
+            ("config.client_secret", "string", Optional, true, false, None, false, Never),
+            ("config.client_secret_wo", "string", Optional, true, true, None, false, Never),
+            ("config.client_secret_wo_version", "string", Optional, false, false, None, false, Never),
+            ("config.conditional_access_enabled", "bool", Optional, false, false, None, false, Never),
+            ("config.directory_id", "string", Optional, false, false, None, false, Never),
+            ("config.email_claim_name", "string", Optional, false, false, None, false, Never),
+            ("config.prompt", "string", Optional, false, false, None, false, Never),
+            ("config.support_groups", "bool", Optional, false, false, None, false, Never),
+            ("config.centrify_account", "string", Optional, false, false, None, false, Never),
+            ("config.centrify_app_id", "string", Optional, false, false, None, false, Never),
+            ("config.apps_domain", "string", Optional, false, false, None, false, Never),
+            ("config.auth_url", "string", Optional, false, false, None, false, Never),
+            ("config.certs_url", "string", Optional, false, false, None, false, Never),
+            ("config.pkce_enabled", "bool", Optional, false, false, None, false, Never),
+            ("config.scopes", "list(string)", Optional, false, false, None, false, Never),
+            ("config.token_url", "string", Optional, false, false, None, false, Never),
+            ("config.authorization_server_id", "string", Optional, false, false, None, false, Never),
+            ("config.okta_account", "string", Optional, false, false, None, false, Never),
+            ("config.onelogin_account", "string", Optional, false, false, None, false, Never),
+            ("config.ping_env_id", "string", Optional, false, false, None, false, Never),
+            ("config.attributes", "list(string)", Optional, false, false, None, false, Never),
+            ("config.email_attribute_name", "string", Optional, false, false, None, false, Never),
+            ("config.header_attributes", "list", Optional, false, false, None, false, Never),
+            ("config.header_attributes.attribute_name", "string", Optional, false, false, None, false, Never),
+            ("config.header_attributes.header_name", "string", Optional, false, false, None, false, Never),
+            ("config.idp_public_certs", "list(string)", Optional, false, false, None, false, Never),
+            ("config.issuer_url", "string", Optional, false, false, None, false, Never),
+            ("config.sign_request", "bool", Optional, false, false, None, false, Always),
+            ("config.sso_target_url", "string", Optional, false, false, None, false, Never),
+            ("config.enable_encryption", "bool", OptionalComputed, false, false, None, false, Always),
+            ("config.redirect_url", "string", Computed, false, false, None, false, Always),
+            ("config.restrict_to_account_members", "bool", OptionalComputed, false, false, None, false, Always),
+            ("saml_certificate_set_id", "string", Optional, false, false, None, false, Never),
+            ("scim_config", "single", OptionalComputed, false, false, None, false, Always),
+            ("scim_config.enabled", "bool", OptionalComputed, false, false, f.clone(), false, Never),
+            ("scim_config.identity_update_behavior", "string", OptionalComputed, false, false, Some("no_action".into()), false, Never),
+            ("scim_config.scim_base_url", "string", Computed, false, false, None, false, NonNull),
+            ("scim_config.seat_deprovision", "bool", OptionalComputed, false, false, f.clone(), false, Never),
+            ("scim_config.secret", "string", Computed, true, false, None, false, NonNull),
+            ("scim_config.user_deprovision", "bool", OptionalComputed, false, false, f, false, Never),
+            ("read_only", "bool", Optional, false, false, None, false, Never),
+            ("saml_certificate_set", "single", Computed, false, false, None, false, Always),
+            ("saml_certificate_set.created_at", "string", Computed, false, false, None, false, Never),
+            ("saml_certificate_set.current_certificate", "single", Computed, false, false, None, false, Never),
+            ("saml_certificate_set.current_certificate.is_current", "bool", Computed, false, false, None, false, Never),
+            ("saml_certificate_set.current_certificate.not_after", "string", Computed, false, false, None, false, Never),
+            ("saml_certificate_set.current_certificate.public_certificate", "string", Computed, false, false, None, false, Never),
+            ("saml_certificate_set.current_certificate.uid", "string", Computed, false, false, None, false, Never),
+            ("saml_certificate_set.previous_certificate", "string", Computed, false, false, None, false, Never),
+            ("saml_certificate_set.uid", "string", Computed, false, false, None, false, Never),
+            ("saml_certificate_set.updated_at", "string", Computed, false, false, None, false, Never),
         ];
         let schema = resource_schema();
         assert_eq!(schema.version, 500);
@@ -552,7 +575,8 @@ mod tests {
                     "{} has no description",
                     a.name
                 );
-                assert!(!a.write_only, "{}", a.name);
+                // The one write-only attribute is the client secret's write-only form.
+                assert_eq!(a.write_only, a.name == "client_secret_wo", "{}", a.name);
                 check(a.nested_attributes());
             }
         }

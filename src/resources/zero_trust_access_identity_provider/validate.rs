@@ -134,7 +134,37 @@ pub fn validate_config(config: &Value, diagnostics: &mut Diagnostics) {
         }
     }
 
+    validate_write_only_secret(settings, diagnostics);
     validate_owner(config, diagnostics);
+}
+
+/// Beyond v5: the write-only form of the client secret. `client_secret` and `client_secret_wo`
+/// are two ways to give the same secret, and `client_secret_wo_version` only means something
+/// next to `client_secret_wo`. Unknown values are not judged.
+fn validate_write_only_secret(settings: &Value, diagnostics: &mut Diagnostics) {
+    let config_path = || AttributePath::attribute("config");
+    if is_set(settings.attr("client_secret")) && is_set(settings.attr("client_secret_wo")) {
+        diagnostics.attribute_error(
+            config_path().attr("client_secret_wo"),
+            "Invalid Attribute Combination",
+            "\"config.client_secret\" and \"config.client_secret_wo\" cannot both be set: they \
+             are two forms of the same OAuth client secret. Keep config.client_secret_wo to keep \
+             the secret out of state and plan files (Terraform 1.11 or later), or \
+             config.client_secret otherwise, and remove the other.",
+        );
+    }
+    if is_set(settings.attr("client_secret_wo_version"))
+        && settings.attr("client_secret_wo").is_null()
+    {
+        diagnostics.attribute_error(
+            config_path().attr("client_secret_wo_version"),
+            "Invalid Attribute Combination",
+            "\"config.client_secret_wo_version\" can only be set together with \
+             \"config.client_secret_wo\": changing the version sends the write-only secret to \
+             Cloudflare, and there is none. Set config.client_secret_wo or remove \
+             config.client_secret_wo_version.",
+        );
+    }
 }
 
 /// Beyond v5: exactly one of `account_id` and `zone_id` (v5 fails only when applying).
@@ -168,10 +198,22 @@ fn validate_owner(config: &Value, diagnostics: &mut Diagnostics) {
     }
 }
 
+fn is_missing(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.is_empty(),
+        Value::List(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
 /// Beyond v5, checked only when creating: the `config` attributes the type needs. Not checked
 /// on update, so that an imported identity provider whose secret is managed elsewhere can be
 /// planned without `client_secret` (Cloudflare keeps the stored one).
-pub fn validate_create(planned: &Value, diagnostics: &mut Diagnostics) {
+///
+/// `config` is the resource's configuration: the plan holds null for the write-only
+/// `client_secret_wo`, which stands in for `client_secret`, so that one is read from `config`.
+pub fn validate_create(planned: &Value, config: &Value, diagnostics: &mut Diagnostics) {
     let Some(kind) = planned.attr("type").as_str().and_then(canonical_type) else {
         return;
     };
@@ -179,24 +221,34 @@ pub fn validate_create(planned: &Value, diagnostics: &mut Diagnostics) {
     if settings.is_unknown() {
         return;
     }
+    let write_only_secret = config.attr("config").attr("client_secret_wo");
     for name in required_config_attributes(kind) {
-        let value = settings.attr(name);
-        let missing = match value {
-            Value::Null => true,
-            Value::String(s) => s.is_empty(),
-            Value::List(items) => items.is_empty(),
-            _ => false,
-        };
-        if missing {
+        if !is_missing(settings.attr(name)) {
+            continue;
+        }
+        if name == "client_secret" {
+            if config.attr("config").is_unknown() || !is_missing(write_only_secret) {
+                continue;
+            }
             diagnostics.attribute_error(
                 AttributePath::attribute("config").attr(name),
                 "Missing Attribute Configuration",
                 format!(
-                    "\"config.{name}\" must be set when \"type\" is \"{kind}\": Cloudflare \
-                     rejects an identity provider of this type without it."
+                    "\"config.client_secret\" or \"config.client_secret_wo\" must be set when \
+                     \"type\" is \"{kind}\": Cloudflare rejects an identity provider of this \
+                     type without a client secret."
                 ),
             );
+            continue;
         }
+        diagnostics.attribute_error(
+            AttributePath::attribute("config").attr(name),
+            "Missing Attribute Configuration",
+            format!(
+                "\"config.{name}\" must be set when \"type\" is \"{kind}\": Cloudflare \
+                 rejects an identity provider of this type without it."
+            ),
+        );
     }
 }
 
@@ -371,7 +423,7 @@ mod tests {
         let mut model = github();
         config_mut(&mut model).client_secret = Attr::Null;
         let mut diagnostics = Diagnostics::new();
-        validate_create(&model.to_value(), &mut diagnostics);
+        validate_create(&model.to_value(), &model.to_value(), &mut diagnostics);
         let error = diagnostics.iter().next().unwrap();
         assert_eq!(
             error.attribute,
@@ -382,7 +434,7 @@ mod tests {
         // Unknown values may still be filled in.
         config_mut(&mut model).client_secret = Attr::Unknown;
         let mut diagnostics = Diagnostics::new();
-        validate_create(&model.to_value(), &mut diagnostics);
+        validate_create(&model.to_value(), &model.to_value(), &mut diagnostics);
         assert!(diagnostics.is_empty());
 
         model.kind = Attr::Known("SAML".into());
@@ -391,7 +443,7 @@ mod tests {
             ..ConfigModel::default()
         });
         let mut diagnostics = Diagnostics::new();
-        validate_create(&model.to_value(), &mut diagnostics);
+        validate_create(&model.to_value(), &model.to_value(), &mut diagnostics);
         let paths: Vec<String> = diagnostics
             .iter()
             .map(|d| d.attribute.as_ref().unwrap().to_string())
@@ -404,6 +456,104 @@ mod tests {
                 "config.idp_public_certs"
             ]
         );
+    }
+
+    #[test]
+    fn client_secret_and_its_write_only_form_conflict() {
+        let mut model = github();
+        config_mut(&mut model).client_secret_wo = Attr::Known(SecretString::new("wo"));
+        let diagnostics = check(&model);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let error = diagnostics.iter().next().unwrap();
+        assert_eq!(error.summary, "Invalid Attribute Combination");
+        assert_eq!(
+            error.attribute,
+            Some(AttributePath::attribute("config").attr("client_secret_wo"))
+        );
+        assert!(error
+            .detail
+            .contains("\"config.client_secret\" and \"config.client_secret_wo\""));
+        // Only the write-only form: fine, with or without a version.
+        config_mut(&mut model).client_secret = Attr::Null;
+        assert!(check(&model).is_empty());
+        config_mut(&mut model).client_secret_wo_version = Attr::Known("1".into());
+        assert!(check(&model).is_empty());
+        // An unknown secret is not judged.
+        config_mut(&mut model).client_secret = Attr::Unknown;
+        assert!(check(&model).is_empty());
+    }
+
+    #[test]
+    fn write_only_version_needs_the_write_only_secret() {
+        let mut model = github();
+        config_mut(&mut model).client_secret_wo_version = Attr::Known("1".into());
+        let diagnostics = check(&model);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let error = diagnostics.iter().next().unwrap();
+        assert_eq!(
+            error.attribute,
+            Some(AttributePath::attribute("config").attr("client_secret_wo_version"))
+        );
+        assert!(error.detail.contains("\"config.client_secret_wo\""));
+        // Unknowns are not judged.
+        config_mut(&mut model).client_secret_wo = Attr::Unknown;
+        assert!(check(&model).is_empty());
+        config_mut(&mut model).client_secret_wo = Attr::Null;
+        config_mut(&mut model).client_secret_wo_version = Attr::Unknown;
+        assert!(check(&model).is_empty());
+    }
+
+    #[test]
+    fn write_only_secret_is_allowed_wherever_client_secret_is() {
+        assert!(!TYPE_ONLY_CONFIG_ATTRIBUTES
+            .iter()
+            .any(|(name, _)| name.starts_with("client_secret")));
+        for kind in TYPES {
+            let mut model = github();
+            model.kind = Attr::Known(kind.into());
+            let config = config_mut(&mut model);
+            config.client_secret = Attr::Null;
+            config.client_secret_wo = Attr::Known(SecretString::new("wo"));
+            config.client_secret_wo_version = Attr::Known("1".into());
+            let diagnostics = check(&model);
+            assert!(
+                diagnostics
+                    .iter()
+                    .all(|d| !d.detail.contains("client_secret")),
+                "{kind}: {diagnostics:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn create_accepts_the_write_only_secret_from_configuration() {
+        let mut config = github();
+        config_mut(&mut config).client_secret = Attr::Null;
+        config_mut(&mut config).client_secret_wo = Attr::Known(SecretString::new("wo"));
+        // The plan holds null for the write-only attribute.
+        let mut planned = config.clone();
+        config_mut(&mut planned).client_secret_wo = Attr::Null;
+        let mut diagnostics = Diagnostics::new();
+        validate_create(&planned.to_value(), &config.to_value(), &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+
+        // Unknown in configuration: may still be set.
+        config_mut(&mut config).client_secret_wo = Attr::Unknown;
+        let mut diagnostics = Diagnostics::new();
+        validate_create(&planned.to_value(), &config.to_value(), &mut diagnostics);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+
+        // Neither form: one error that names both.
+        config_mut(&mut config).client_secret_wo = Attr::Null;
+        let mut diagnostics = Diagnostics::new();
+        validate_create(&planned.to_value(), &config.to_value(), &mut diagnostics);
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let error = diagnostics.iter().next().unwrap();
+        assert_eq!(
+            error.attribute,
+            Some(AttributePath::attribute("config").attr("client_secret"))
+        );
+        assert!(error.detail.contains("\"config.client_secret_wo\""));
     }
 
     #[test]
