@@ -8,24 +8,8 @@ use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::Duration;
 
-/// Every `type` the resource accepts; the resource example must show each one.
-const ALL_TYPES: [&str; 15] = [
-    "onetimepin",
-    "azureAD",
-    "saml",
-    "centrify",
-    "facebook",
-    "github",
-    "google-apps",
-    "google",
-    "linkedin",
-    "oidc",
-    "okta",
-    "onelogin",
-    "pingone",
-    "yandex",
-    "cloudflare",
-];
+// Every `type` the resource accepts; the resource example must show each one.
+use terraform_provider_cloudflare::resources::zero_trust_access_identity_provider::schema::TYPES as ALL_TYPES;
 
 /// The configuration the project is built around; the example must keep it verbatim.
 const SEED: &str = r#"resource "cloudflare_zero_trust_access_identity_provider" "onetimepin_login" {

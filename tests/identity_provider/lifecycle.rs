@@ -381,8 +381,12 @@ macro_rules! lifecycle_tests {
         fn every_type_has_a_lifecycle_test() {
             let tested = [$($kind),+];
             let table: Vec<&str> = TYPES.iter().map(|case| case.kind).collect();
-            assert_eq!(tested.len(), 15);
             assert_eq!(tested.to_vec(), table);
+            let accepted: std::collections::BTreeSet<&str> =
+                terraform_provider_cloudflare::resources::zero_trust_access_identity_provider::schema::TYPES
+                    .into_iter()
+                    .collect();
+            assert_eq!(tested.into_iter().collect::<std::collections::BTreeSet<_>>(), accepted);
         }
     };
 }
