@@ -4,6 +4,10 @@
 //! mock and, like terraform-plugin-testing, requires empty plans after every apply and an empty
 //! mock at the end.
 
+// The imperative helpers stay for tests whose shape is not a list of steps, even where no
+// test uses one at the moment.
+#![allow(dead_code)]
+
 mod drift;
 mod invalid;
 mod lifecycle;
@@ -12,8 +16,13 @@ mod scim;
 mod secrets;
 mod write_only;
 
+// `diff`, `flatten` and `terraform` are here for the test modules' `use super::*`.
+#[allow(unused_imports)]
 use crate::support::flatmap::{diff, flatten, sensitive_paths};
-use crate::support::{terraform, testdata, Acc, Output, PlanSummary, RESOURCE_TYPE};
+use crate::support::import::{ImportCheck, IMPORT_BLOCKS};
+#[allow(unused_imports)]
+use crate::support::terraform;
+use crate::support::{testdata, Acc, Output, PlanSummary, Step, RESOURCE_TYPE};
 use serde_json::Value;
 
 /// The address most tests give their one identity provider.
@@ -71,171 +80,68 @@ pub fn apply_and_settle(t: &Acc) -> Output {
     output
 }
 
-/// Checks that what Terraform stored for `address` is what Cloudflare (the mock) holds: the
-/// owner, name, type, and every non-null `config` attribute except the secret the API never
-/// returns and `client_secret_wo_version`, which only Terraform knows.
+/// Checks that what Terraform stored for `address` is what Cloudflare (the mock) holds, with
+/// the known normalisations (see [`crate::support::api::assert_values_match_api`]). Declarative
+/// cases get this check after every apply without asking.
 pub fn assert_state_matches_api(t: &Acc, address: &str) {
     let values = t.resource_values(address);
-    let id = state_id(t, address);
-    let object = api_object(t, id.as_str());
-    assert_eq!(values["name"], object["name"], "name of {id}");
-    assert_eq!(values["type"], object["type"], "type of {id}");
-    match (values["account_id"].as_str(), values["zone_id"].as_str()) {
-        (Some(account), None) => {
-            assert_eq!(object["__scope"], "accounts", "{object:#}");
-            assert_eq!(object["__owner_id"], account, "{object:#}");
-        }
-        (None, Some(zone)) => {
-            assert_eq!(object["__scope"], "zones", "{object:#}");
-            assert_eq!(object["__owner_id"], zone, "{object:#}");
-        }
-        other => panic!("{address} should have exactly one owner in state, has {other:?}"),
-    }
-    let config = values["config"]
-        .as_object()
-        .unwrap_or_else(|| panic!("{address} has no config object in state: {values:#}"));
-    for (key, value) in config {
-        // Cloudflare never returns the secret, and the write-only secret's version is
-        // Terraform's alone.
-        if value.is_null() || key == "client_secret" || key == "client_secret_wo_version" {
-            continue;
-        }
-        let api = &object["config"][key];
-        // The API may leave a false flag or an empty list out of its answer.
-        let equivalent = api == value
-            || (api.is_null() && (value == &Value::Bool(false) || value == &Value::Array(vec![])));
-        assert!(
-            equivalent,
-            "config.{key} is {value} in state but {api} in the API:\n{object:#}"
-        );
+    crate::support::api::assert_values_match_api(&t.mock, address, &values);
+}
+
+/// The import verification of one identity provider: the secret Cloudflare never returns is
+/// ignored, and zero values in `config` may be null after import (see [`ImportCheck`]).
+pub fn import_check(address: &str, import_id: &str) -> ImportCheck {
+    ImportCheck {
+        address: address.to_owned(),
+        id: import_id.to_owned(),
+        ignore: IMPORT_IGNORE.iter().map(|p| (*p).to_owned()).collect(),
+        zero_may_be_null_under: vec!["config".to_owned()],
     }
 }
 
-/// terraform-plugin-testing's `ImportBlockWithID` step: a fresh work dir with the same
-/// configuration plus `import { to = address, id = id }` must plan the import of exactly the
-/// object in state and change nothing about it. The one exception is `config.client_secret`,
-/// which Cloudflare never returns, so the plan may update that attribute and nothing else.
-/// Returns the plan. Panics when this Terraform build has no import blocks (before 1.5).
-/// `zero_paths` are attributes whose zero value in state may be null in the import (see
-/// [`import_verify_both`]); the plan must still not change them.
+/// A step that verifies the import of `address` by `terraform import` and, on Terraform 1.5+,
+/// by an import block, with the import ID built from its state ([`import_id`]).
+pub fn import_step<'a>(address: &'static str) -> Step<'a> {
+    Step::import(address, move |t| import_id(t, address))
+        .ignore(IMPORT_IGNORE)
+        .zero_may_be_null_under("config")
+}
+
+/// The import ID of `address` as users write it: `accounts/<account_id>/<id>` or
+/// `zones/<zone_id>/<id>`, from its state.
+pub fn import_id(t: &Acc, address: &str) -> String {
+    let values = t.resource_values(address);
+    let id = values["id"].as_str().unwrap_or_default();
+    match (values["account_id"].as_str(), values["zone_id"].as_str()) {
+        (Some(account), _) => format!("accounts/{account}/{id}"),
+        (None, Some(zone)) => format!("zones/{zone}/{id}"),
+        (None, None) => panic!("{address} has no owner in state: {values:#}"),
+    }
+}
+
+/// terraform-plugin-testing's `ImportBlockWithID` step for `address` (see
+/// [`ImportCheck::verify_import_block`]). Panics when this Terraform build has no import blocks
+/// (before 1.5). `zero_paths` are attributes whose zero value in state may be null in the import.
 pub fn import_block_verify(t: &Acc, address: &str, id: &str, zero_paths: &[String]) -> PlanSummary {
     assert!(
-        terraform().version_at_least(1, 5, 0),
-        "import blocks need Terraform 1.5"
+        IMPORT_BLOCKS.is_met(),
+        "import blocks need Terraform {}",
+        IMPORT_BLOCKS.version
     );
-    let previous = t.resource_values(address);
-    let fresh = t.fresh_sibling();
-    fresh.write_file(
-        "import.tf",
-        &format!(
-            "import {{\n  to = {address}\n  id = {}\n}}\n",
-            crate::support::quote(id)
-        ),
-    );
-    let plan = fresh.plan();
-    let change = plan.change(address);
-    let importing = change
-        .importing
-        .as_ref()
-        .unwrap_or_else(|| panic!("expected an import of {address}, got:\n{plan}"));
-    assert_eq!(importing["id"], id, "import of {address}: {importing}");
-    assert!(
-        change.is_noop() || change.is_update(),
-        "expected a no-op import operation for {address}, got {:?}:\n{plan}",
-        change.actions
-    );
-    assert!(
-        change.unknown_paths().is_empty(),
-        "the import plan of {address} has values known only after apply: {:?}\n{plan}",
-        change.unknown_paths()
-    );
-    let before = flatten(&change.before);
-    let after = flatten(&change.after);
-    let differences = diff(&before, &after, IMPORT_IGNORE);
-    assert!(
-        differences.is_empty(),
-        "the import plan of {address} changes more than config.client_secret: {differences:?}\n{plan}"
-    );
-    if change.is_update() {
-        assert_ne!(
-            before.get("config.client_secret"),
-            after.get("config.client_secret"),
-            "an update was planned for {address} although nothing differs:\n{plan}"
-        );
-    }
-    // The imported object is the one in state, attribute for attribute (but the secret and
-    // zero values).
-    let mut ignore: Vec<&str> = IMPORT_IGNORE.to_vec();
-    ignore.extend(zero_paths.iter().map(String::as_str));
-    let imported = diff(&flatten(&previous), &before, &ignore);
-    assert!(
-        imported.is_empty(),
-        "ImportBlockWithID: the imported {address} differs from the state it came from: \
-         {imported:?}"
-    );
-    for other in plan
-        .resource_changes
-        .iter()
-        .filter(|c| c.address != address)
-    {
-        assert!(
-            other.is_noop(),
-            "unexpected change in the import plan:\n{plan}"
-        );
-    }
-    plan
+    import_check(address, id).verify_import_block(t, zero_paths)
 }
 
 /// Both import checks of one identity provider: `terraform import` with ImportStateVerify, and
-/// (on Terraform 1.5+) an import block whose plan is a no-op but for the unknowable secret.
-///
-/// The provider treats an optional `false`, `""` or `[]` in `config` as the same as unset,
-/// because Cloudflare answers `false` for flags nobody set. An import cannot tell the two apart
-/// and stores null; ImportStateVerify therefore accepts null after import where the state holds
-/// such a zero value, and the import-block plan (which must be empty) proves Terraform sees no
-/// difference either.
+/// (on Terraform 1.5+, otherwise reported as not applicable) an import block whose plan is a
+/// no-op but for the unknowable secret.
 pub fn import_verify_both(t: &Acc, address: &str, import_id: &str) {
-    let values = t.resource_values(address);
-    let zero_paths: Vec<String> = values["config"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .filter(|(_, value)| {
-            matches!(value, Value::Bool(false))
-                || value.as_str() == Some("")
-                || value.as_array().is_some_and(Vec::is_empty)
-        })
-        .map(|(key, _)| format!("config.{key}"))
-        .collect();
-    let mut ignore: Vec<&str> = IMPORT_IGNORE.to_vec();
-    ignore.extend(zero_paths.iter().map(String::as_str));
-    let imported = t.import_verify(address, import_id, &ignore);
-    assert!(
-        imported["config"]["client_secret"].is_null(),
-        "an import cannot know the client secret, yet it produced one"
-    );
-    for path in &zero_paths {
-        let key = path.trim_start_matches("config.");
-        let after = &imported["config"][key];
-        assert!(
-            after.is_null() || after == &values["config"][key],
-            "{path} is {} in state but {after} after import",
-            values["config"][key]
-        );
-    }
-    if terraform().version_at_least(1, 5, 0) {
-        import_block_verify(t, address, import_id, &zero_paths);
-    }
+    import_check(address, import_id).run(t);
 }
 
 /// Everything a command printed, with line breaks and runs of spaces collapsed, because
 /// Terraform wraps diagnostic text to the terminal width.
 pub fn flat_output(output: &Output) -> String {
-    output
-        .combined()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::support::case::flat_output(output)
 }
 
 /// Every error diagnostic Terraform printed as `-json` output, from machine-readable lines

@@ -2,7 +2,7 @@
 //! example as written, a zone-scoped identity provider, and replacement when `type` changes.
 
 use super::*;
-use crate::support::acceptance;
+use crate::support::{Action, Case};
 use serde_json::json;
 
 /// The API's value of a config attribute after the update (null: removed).
@@ -286,84 +286,92 @@ pub fn type_case(kind: &str) -> &'static TypeCase {
         .unwrap_or_else(|| panic!("no test case for type {kind}"))
 }
 
-/// The whole lifecycle of one type, in the order terraform-plugin-testing's basic test walks it.
-fn lifecycle(kind: &str) {
+/// The whole lifecycle of one type, in the order terraform-plugin-testing's basic test walks it:
+/// create, update in place (a new name and a changed config attribute), import by CLI and by
+/// import block; the harness adds the empty-plan and state-against-API checks after each apply,
+/// and the destroy and empty-mock check at the end.
+fn lifecycle(kind: &'static str) {
     let case = type_case(kind);
-    acceptance(|t| {
-        // Create.
-        let created_name = format!("{kind} login");
-        let config = single(t, &created_name, kind, case.create);
-        t.write_main_tf(&config);
-        let plan = t.plan();
-        assert_resource_type(&plan, ADDRESS);
-        let change = plan.change(ADDRESS);
-        assert!(change.is_create(), "expected a create:\n{plan}");
-        assert!(change.unknown_paths().contains("id"), "{plan}");
-        apply_and_settle(t);
-
-        let id = state_id(t, ADDRESS);
-        let values = t.resource_values(ADDRESS);
-        assert_eq!(values["name"], created_name.as_str());
-        assert_eq!(values["type"], kind);
-        assert_eq!(values["account_id"], t.account_id.as_str());
-        assert!(values["zone_id"].is_null(), "{values:#}");
-        assert!(
-            values["config"]["redirect_url"]
-                .as_str()
-                .is_some_and(|url| url.ends_with("/cdn-cgi/access/callback")),
-            "redirect_url should come from the API: {values:#}"
-        );
-        assert_state_matches_api(t, ADDRESS);
-        let control = t.mock.control();
-        assert_eq!(control.object_count(), 1);
-        if let Some((first, _)) = case.secrets {
-            assert_eq!(control.client_secret(&id).as_deref(), Some(first));
-            assert_eq!(
-                values["config"]["client_secret"], first,
-                "the configured secret stays in state"
-            );
-        }
-
-        // Update in place: a new name and a changed config attribute.
-        let updated_name = format!("{kind} login (renamed)");
-        let main_tf = single(t, &updated_name, kind, case.update);
-        t.write_main_tf(&main_tf);
-        let plan = t.plan();
-        let change = plan.change(ADDRESS);
-        assert!(change.is_update(), "expected an in-place update:\n{plan}");
-        assert!(
-            change.unknown_paths().is_empty(),
-            "an update of name and config should know every value at plan time: {:?}\n{plan}",
-            change.unknown_paths()
-        );
-        assert_eq!(change.after["id"], id.as_str(), "the plan keeps the id");
-        apply_and_settle(t);
-
-        assert_eq!(state_id(t, ADDRESS), id, "updated in place, not replaced");
-        assert_state_matches_api(t, ADDRESS);
-        let object = api_object(t, &id);
-        assert_eq!(object["name"], updated_name.as_str());
-        if let Some((field, expected)) = case.changed {
-            let expected = expected();
-            assert_eq!(
-                object["config"][field], expected,
-                "API config.{field}: {object:#}"
-            );
-            assert_eq!(
-                t.resource_values(ADDRESS)["config"][field],
-                expected,
-                "state config.{field}"
-            );
-        }
-        if let Some((_, second)) = case.secrets {
-            assert_eq!(control.client_secret(&id).as_deref(), Some(second));
-        }
-        assert_eq!(control.object_count(), 1);
-
-        // Import, by CLI and by import block.
-        import_verify_both(t, ADDRESS, &format!("accounts/{}/{id}", t.account_id));
-
-        destroy_and_expect_empty(t);
+    let created_name = format!("{kind} login");
+    let updated_name = format!("{kind} login (renamed)");
+    Case::new().run(|t| {
+        vec![
+            Step::apply(single(t, &created_name, kind, case.create))
+                .expect(ADDRESS, Action::Create)
+                .check_plan(|_, plan| {
+                    assert_resource_type(plan, ADDRESS);
+                    assert!(
+                        plan.change(ADDRESS).unknown_paths().contains("id"),
+                        "{plan}"
+                    );
+                })
+                .check(move |t, step| {
+                    let id = state_id(t, ADDRESS);
+                    let values = step.values(ADDRESS);
+                    assert_eq!(values["name"], created_name.as_str());
+                    assert_eq!(values["type"], kind);
+                    assert_eq!(values["account_id"], t.account_id.as_str());
+                    assert!(values["zone_id"].is_null(), "{values:#}");
+                    assert!(
+                        values["config"]["redirect_url"]
+                            .as_str()
+                            .is_some_and(|url| url.ends_with("/cdn-cgi/access/callback")),
+                        "redirect_url should come from the API: {values:#}"
+                    );
+                    let control = t.mock.control();
+                    assert_eq!(control.object_count(), 1);
+                    if let Some((first, _)) = case.secrets {
+                        assert_eq!(control.client_secret(&id).as_deref(), Some(first));
+                        assert_eq!(
+                            values["config"]["client_secret"], first,
+                            "the configured secret stays in state"
+                        );
+                    }
+                }),
+            Step::apply(single(t, &updated_name, kind, case.update))
+                .expect(ADDRESS, Action::Update)
+                .check_plan(|_, plan| {
+                    let change = plan.change(ADDRESS);
+                    assert!(
+                        change.unknown_paths().is_empty(),
+                        "an update of name and config should know every value at plan time: \
+                         {:?}\n{plan}",
+                        change.unknown_paths()
+                    );
+                })
+                .check(move |t, step| {
+                    let id = step.previous_values(ADDRESS)["id"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned();
+                    assert_eq!(
+                        step.plan().change(ADDRESS).after["id"],
+                        id.as_str(),
+                        "the plan keeps the id"
+                    );
+                    assert_eq!(state_id(t, ADDRESS), id, "updated in place, not replaced");
+                    let object = api_object(t, &id);
+                    assert_eq!(object["name"], updated_name.as_str());
+                    if let Some((field, expected)) = case.changed {
+                        let expected = expected();
+                        assert_eq!(
+                            object["config"][field], expected,
+                            "API config.{field}: {object:#}"
+                        );
+                        assert_eq!(
+                            step.values(ADDRESS)["config"][field],
+                            expected,
+                            "state config.{field}"
+                        );
+                    }
+                    let control = t.mock.control();
+                    if let Some((_, second)) = case.secrets {
+                        assert_eq!(control.client_secret(&id).as_deref(), Some(second));
+                    }
+                    assert_eq!(control.object_count(), 1);
+                }),
+            import_step(ADDRESS),
+        ]
     });
 }
 
@@ -412,76 +420,81 @@ lifecycle_tests! {
 /// The registry example as users copy it: a one-time PIN login with an empty config.
 #[test]
 fn registry_example_onetimepin() {
-    acceptance(|t| {
-        let address = "cloudflare_zero_trust_access_identity_provider.onetimepin_login";
-        let account_id = t.account_id.clone();
-        t.env("TF_VAR_cloudflare_account_id", &account_id);
-        let main_tf = fixture(t, "onetimepin_seed.tf", &[]);
-        t.write_main_tf(&main_tf);
-        apply_and_settle(t);
-
-        let values = t.resource_values(address);
-        let id = state_id(t, address);
-        assert_eq!(values["name"], "One-time PIN login");
-        assert_eq!(values["type"], "onetimepin");
-        assert_eq!(values["account_id"], account_id.as_str());
-        // The mock's team is `mock-team` (MockConfig::default()).
-        assert_eq!(
-            values["config"]["redirect_url"],
-            "https://mock-team.cloudflareaccess.com/cdn-cgi/access/callback"
-        );
-        let object = api_object(t, &id);
-        assert_eq!(
-            object["config"]["redirect_url"],
-            values["config"]["redirect_url"]
-        );
-        assert_state_matches_api(t, address);
-        import_verify_both(t, address, &format!("accounts/{account_id}/{id}"));
-        destroy_and_expect_empty(t);
+    let address = "cloudflare_zero_trust_access_identity_provider.onetimepin_login";
+    Case::new().run(|t| {
+        vec![
+            Step::apply(fixture(t, "onetimepin_seed.tf", &[]))
+                .before(|t| {
+                    let account_id = t.account_id.clone();
+                    t.env("TF_VAR_cloudflare_account_id", &account_id);
+                })
+                .expect(address, Action::Create)
+                .check(move |t, step| {
+                    let values = step.values(address);
+                    let id = state_id(t, address);
+                    assert_eq!(values["name"], "One-time PIN login");
+                    assert_eq!(values["type"], "onetimepin");
+                    assert_eq!(values["account_id"], t.account_id.as_str());
+                    // The mock's team is `mock-team` (MockConfig::default()).
+                    assert_eq!(
+                        values["config"]["redirect_url"],
+                        "https://mock-team.cloudflareaccess.com/cdn-cgi/access/callback"
+                    );
+                    let object = api_object(t, &id);
+                    assert_eq!(
+                        object["config"]["redirect_url"],
+                        values["config"]["redirect_url"]
+                    );
+                }),
+            import_step(address),
+        ]
     });
 }
 
 /// An identity provider that belongs to a zone: zone paths in the API, `zones/...` import IDs.
 #[test]
 fn zone_scoped_lifecycle() {
-    acceptance(|t| {
-        let case = type_case("github");
-        let zone_id = t.zone_id.clone();
-        let zone_config = |t: &Acc, name: &str, config: &str| {
-            fixture(
-                t,
-                "single.tf",
-                &[
-                    ("owner_attribute", "zone_id"),
-                    ("owner_id", &zone_id),
-                    ("name", name),
-                    ("type", "github"),
-                    ("config", config),
-                ],
-            )
-        };
-        let main_tf = zone_config(t, "Zone GitHub", case.create);
-        t.write_main_tf(&main_tf);
-        apply_and_settle(t);
-        let id = state_id(t, ADDRESS);
-        let values = t.resource_values(ADDRESS);
-        assert_eq!(values["zone_id"], zone_id.as_str());
-        assert!(values["account_id"].is_null(), "{values:#}");
-        let object = api_object(t, &id);
-        assert_eq!(object["__scope"], "zones");
-        assert_eq!(object["__owner_id"], zone_id.as_str());
-        assert_state_matches_api(t, ADDRESS);
-
-        let main_tf = zone_config(t, "Zone GitHub (renamed)", case.update);
-        t.write_main_tf(&main_tf);
-        let plan = t.plan();
-        assert!(plan.change(ADDRESS).is_update(), "{plan}");
-        apply_and_settle(t);
-        assert_eq!(state_id(t, ADDRESS), id);
-        assert_eq!(api_object(t, &id)["name"], "Zone GitHub (renamed)");
-
-        import_verify_both(t, ADDRESS, &format!("zones/{zone_id}/{id}"));
-        destroy_and_expect_empty(t);
+    let case = type_case("github");
+    let zone_config = |t: &Acc, name: &str, config: &str| {
+        fixture(
+            t,
+            "single.tf",
+            &[
+                ("owner_attribute", "zone_id"),
+                ("owner_id", &t.zone_id),
+                ("name", name),
+                ("type", "github"),
+                ("config", config),
+            ],
+        )
+    };
+    Case::new().run(|t| {
+        vec![
+            Step::apply(zone_config(t, "Zone GitHub", case.create))
+                .expect(ADDRESS, Action::Create)
+                .check(|t, step| {
+                    let id = state_id(t, ADDRESS);
+                    let values = step.values(ADDRESS);
+                    assert_eq!(values["zone_id"], t.zone_id.as_str());
+                    assert!(values["account_id"].is_null(), "{values:#}");
+                    let object = api_object(t, &id);
+                    assert_eq!(object["__scope"], "zones");
+                    assert_eq!(object["__owner_id"], t.zone_id.as_str());
+                }),
+            Step::apply(zone_config(t, "Zone GitHub (renamed)", case.update))
+                .expect(ADDRESS, Action::Update)
+                .check(|t, step| {
+                    let id = state_id(t, ADDRESS);
+                    assert_eq!(step.previous_values(ADDRESS)["id"], id.as_str());
+                    assert_eq!(api_object(t, &id)["name"], "Zone GitHub (renamed)");
+                }),
+            // The import ID is `zones/<zone_id>/<id>`, from the zone_id in state.
+            import_step(ADDRESS).check(|t, step| {
+                let imported = step.imported.as_ref().expect("an import step");
+                assert_eq!(imported["zone_id"], t.zone_id.as_str());
+                assert!(imported["account_id"].is_null(), "{imported:#}");
+            }),
+        ]
     });
 }
 
@@ -489,35 +502,31 @@ fn zone_scoped_lifecycle() {
 /// API holds exactly one object, of the new type.
 #[test]
 fn changing_type_replaces() {
-    acceptance(|t| {
-        let main_tf = single(t, "Sign in", "github", type_case("github").create);
-        t.write_main_tf(&main_tf);
-        apply_and_settle(t);
-        let old_id = state_id(t, ADDRESS);
-
-        let main_tf = single(t, "Sign in", "google", type_case("google").create);
-        t.write_main_tf(&main_tf);
-        let plan = t.plan();
-        let change = plan.change(ADDRESS);
-        assert!(change.is_replace(), "expected a replacement:\n{plan}");
-        assert_eq!(change.actions, ["delete", "create"], "{plan}");
-        assert_eq!(
-            change.replace_paths,
-            json!([["type"]]),
-            "only type forces the replacement:\n{plan}"
-        );
-        apply_and_settle(t);
-
-        let new_id = state_id(t, ADDRESS);
-        assert_ne!(
-            new_id, old_id,
-            "a replacement creates a new identity provider"
-        );
-        let objects = t.mock.control().objects();
-        assert_eq!(objects.len(), 1, "{:#}", Value::Array(objects.clone()));
-        assert_eq!(objects[0]["id"], new_id.as_str());
-        assert_eq!(objects[0]["type"], "google");
-        assert_state_matches_api(t, ADDRESS);
-        destroy_and_expect_empty(t);
+    Case::new().run(|t| {
+        vec![
+            Step::apply(single(t, "Sign in", "github", type_case("github").create))
+                .expect(ADDRESS, Action::Create),
+            Step::apply(single(t, "Sign in", "google", type_case("google").create))
+                .expect(ADDRESS, Action::DeleteThenCreate)
+                .check_plan(|_, plan| {
+                    assert_eq!(
+                        plan.change(ADDRESS).replace_paths,
+                        json!([["type"]]),
+                        "only type forces the replacement:\n{plan}"
+                    );
+                })
+                .check(|t, step| {
+                    let new_id = state_id(t, ADDRESS);
+                    assert_ne!(
+                        step.previous_values(ADDRESS)["id"],
+                        new_id.as_str(),
+                        "a replacement creates a new identity provider"
+                    );
+                    let objects = t.mock.control().objects();
+                    assert_eq!(objects.len(), 1, "{:#}", Value::Array(objects.clone()));
+                    assert_eq!(objects[0]["id"], new_id.as_str());
+                    assert_eq!(objects[0]["type"], "google");
+                }),
+        ]
     });
 }

@@ -2,7 +2,13 @@
 //! how it is found) against the provider binary cargo built for this test run, with a fresh
 //! Cloudflare API mock per test.
 //!
-//! A test is one function:
+//! A test is a [`Case`]: a list of [`Step`]s (configuration, expected plan actions, checks,
+//! import verification, expected errors), after each of which the harness runs the checks every
+//! test owes: empty plans with and without refresh, state equal to the API, and at the end a
+//! destroy and an empty mock. See [`case`].
+//!
+//! Tests whose shape is not a sequence of steps (signals, concurrency, installation) use the
+//! imperative API the steps are built on:
 //!
 //! ```ignore
 //! #[test]
@@ -19,8 +25,12 @@
 // Each test uses a different part of the harness; what one module leaves unused is not dead.
 #![allow(dead_code)]
 
+pub mod api;
+pub mod case;
 pub mod flatmap;
+pub mod gate;
 pub mod hcl;
+pub mod import;
 pub mod mock;
 pub mod plan;
 pub mod plugin;
@@ -29,6 +39,10 @@ pub mod tls;
 pub mod workdir;
 
 // Re-exported for the test modules; not every test uses every one.
+#[allow(unused_imports)]
+pub use case::{Action, Case, Outcome, Step};
+#[allow(unused_imports)]
+pub use gate::{applicable, Requirement};
 #[allow(unused_imports)]
 pub use hcl::{quote, render, testdata};
 pub use mock::Mock;

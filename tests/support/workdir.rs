@@ -246,15 +246,31 @@ impl Workdir {
     }
 
     fn saved_plan(&self, extra: &[&str]) -> PlanSummary {
+        self.saved_plan_and_file(extra).0
+    }
+
+    /// A refreshing plan, read back, and the file it is saved in for [`Workdir::apply_plan_file`].
+    pub fn plan_to_file(&self) -> (PlanSummary, PathBuf) {
+        self.saved_plan_and_file(&[])
+    }
+
+    fn saved_plan_and_file(&self, extra: &[&str]) -> (PlanSummary, PathBuf) {
         let number = self.plans.fetch_add(1, Ordering::Relaxed);
-        let plan_file = self.harness_path(&format!("plan-{number}.tfplan"));
-        let plan_file = plan_file.to_string_lossy();
+        let path = self.harness_path(&format!("plan-{number}.tfplan"));
+        let plan_file = path.to_string_lossy();
         let out = format!("-out={plan_file}");
         let mut args = vec!["plan", "-input=false", "-no-color", &out];
         args.extend_from_slice(extra);
         self.run_ok(&args);
         let shown = self.run_ok(&["show", "-json", "-no-color", &plan_file]);
-        PlanSummary::from_json(parse_json(&shown))
+        (PlanSummary::from_json(parse_json(&shown)), path)
+    }
+
+    /// `terraform apply PLANFILE`: applies exactly the plan that was saved (and checked), not a
+    /// new one. Panics unless it succeeds.
+    pub fn apply_plan_file(&self, plan_file: &Path) -> Output {
+        let plan_file = plan_file.to_string_lossy();
+        self.run_ok(&["apply", "-input=false", "-no-color", &plan_file])
     }
 
     /// The current state as `terraform show -json` prints it.
