@@ -4,9 +4,10 @@
 
 use super::lifecycle::type_case;
 use super::*;
-use crate::support::acceptance;
+use crate::support::{acceptance, Action, Case};
 use cloudflare_mock::{Fault, FaultKind, MockConfig};
 use serde_json::json;
+use std::cell::RefCell;
 
 /// Writes `main_tf`, requires `terraform validate` and `terraform plan` to fail with `expected`.
 fn rejected_at_validate(t: &mut Acc, main_tf: &str, expected: Expected<'_>) {
@@ -258,39 +259,46 @@ fn seat_deprovision_without_user_deprovision() {
 /// and nothing is left in state.
 #[test]
 fn second_onetimepin_in_an_account() {
-    acceptance(|t| {
-        let existing = t.mock.control().insert(
-            "accounts",
-            &t.account_id,
-            json!({ "name": "One-time PIN", "type": "onetimepin", "config": {} }),
-        );
-        let main_tf = single(t, "Another PIN", "onetimepin", "{}");
-        t.write_main_tf(&main_tf);
-        let output = t.apply_err();
-        let text = flat_output(&output);
-        assert!(
-            text.to_lowercase().contains("one-time pin") && text.contains("already"),
-            "the error should say a one-time PIN login already exists:\n{output}"
-        );
-        assert!(
-            text.contains(&format!("accounts/{}/{existing}", t.account_id)),
-            "the error should name the import ID of the existing one:\n{output}"
-        );
-        assert!(
-            t.state_addresses().is_empty(),
-            "a failed create leaves nothing in state"
-        );
-        assert_eq!(t.mock.control().object_count(), 1, "only the existing one");
-        // Importing the existing one is the way out, and works.
-        t.import_cli(ADDRESS, &format!("accounts/{}/{existing}", t.account_id));
-        let plan = t.plan();
-        assert_eq!(
-            plan.actions(ADDRESS),
-            ["update"],
-            "only the name differs:\n{plan}"
-        );
-        apply_and_settle(t);
-        assert_eq!(api_object(t, &existing)["name"], "Another PIN");
+    let existing = RefCell::new(String::new());
+    Case::new().run(|t| {
+        vec![
+            Step::apply(single(t, "Another PIN", "onetimepin", "{}"))
+                .before(|t| {
+                    *existing.borrow_mut() = t.mock.control().insert(
+                        "accounts",
+                        &t.account_id,
+                        json!({ "name": "One-time PIN", "type": "onetimepin", "config": {} }),
+                    );
+                })
+                .expect_error("(?i)one-time pin")
+                .check(|t, step| {
+                    let output = step.output.as_ref().expect("the apply's output");
+                    let text = flat_output(output);
+                    assert!(
+                        text.contains("already"),
+                        "the error should say a one-time PIN login already exists:\n{output}"
+                    );
+                    assert!(
+                        text.contains(&format!("accounts/{}/{}", t.account_id, existing.borrow())),
+                        "the error should name the import ID of the existing one:\n{output}"
+                    );
+                    assert!(
+                        t.state_addresses().is_empty(),
+                        "a failed create leaves nothing in state"
+                    );
+                    assert_eq!(t.mock.control().object_count(), 1, "only the existing one");
+                }),
+            // Importing the existing one is the way out, and works.
+            Step::import_into_state(ADDRESS, |t| {
+                format!("accounts/{}/{}", t.account_id, existing.borrow())
+            }),
+            // Only the name differs.
+            Step::reapply()
+                .expect(ADDRESS, Action::Update)
+                .check(|t, _| {
+                    assert_eq!(api_object(t, &existing.borrow())["name"], "Another PIN");
+                }),
+        ]
     });
 }
 
@@ -338,27 +346,25 @@ fn bad_import_ids() {
 #[test]
 fn rejected_credentials() {
     let wrong_token = "wrong-token-0123456789abcdefghijklmnopqrstuv";
-    acceptance(|t| {
+    Case::new().run(|t| {
         t.env("CLOUDFLARE_API_TOKEN", wrong_token);
-        let main_tf = single(t, "GitHub", "github", type_case("github").create);
-        t.write_main_tf(&main_tf);
-        let output = t.apply_err();
-        let text = output.combined();
-        assert!(
-            text.to_lowercase().contains("authentication"),
-            "the error should say authentication failed:\n{output}"
-        );
-        assert!(
-            text.contains("403"),
-            "the error should carry the API status:\n{output}"
-        );
-        assert!(
-            !text.contains(wrong_token),
-            "the token must not be printed:\n{output}"
-        );
-        assert!(!text.contains(t.mock.token()));
-        assert!(t.state_addresses().is_empty());
-        assert_eq!(t.mock.control().object_count(), 0);
+        vec![
+            Step::apply(single(t, "GitHub", "github", type_case("github").create))
+                // The error says authentication failed and carries the API status.
+                .expect_error("(?i)authentication")
+                .expect_error("403")
+                .check(|t, step| {
+                    let output = step.output.as_ref().expect("the apply's output");
+                    let text = output.combined();
+                    assert!(
+                        !text.contains(wrong_token),
+                        "the token must not be printed:\n{output}"
+                    );
+                    assert!(!text.contains(t.mock.token()));
+                    assert!(t.state_addresses().is_empty());
+                    assert_eq!(t.mock.control().object_count(), 0);
+                }),
+        ]
     });
 }
 
@@ -418,24 +424,21 @@ fn malformed_api_token_is_rejected_without_echoing_it() {
 /// reaches the user, and nothing is left behind.
 #[test]
 fn api_validation_error_is_readable() {
-    acceptance(|t| {
-        let config = r#"{
+    let config = r#"{
     issuer_url       = "https://idp.example.com/saml/metadata"
     sso_target_url   = "https://idp.example.com/saml/sso"
     idp_public_certs = ["MIIDpDCCAoygAwIBAgIGAXoJ8ZqKMA0GCSqGSIb3DQEBCwUAMIGSMQswCQYDVQQGEwJVUzET"]
     pkce_enabled     = true
   }"#;
-        let main_tf = single(t, "SAML", "saml", config);
-        t.write_main_tf(&main_tf);
-        let output = t.apply_err();
-        let text = flat_output(&output);
-        assert!(
-            text.contains("config.pkce_enabled is not valid for type saml"),
-            "the API's own explanation should reach the user:\n{output}"
-        );
-        assert!(text.contains("400"), "{output}");
-        assert!(t.state_addresses().is_empty());
-        assert_eq!(t.mock.control().object_count(), 0);
+    Case::new().run(|t| {
+        vec![Step::apply(single(t, "SAML", "saml", config))
+            // The API's own explanation reaches the user, with the status.
+            .expect_error(r"config\.pkce_enabled is not valid for type saml")
+            .expect_error("400")
+            .check(|t, _| {
+                assert!(t.state_addresses().is_empty());
+                assert_eq!(t.mock.control().object_count(), 0);
+            })]
     });
 }
 
@@ -443,26 +446,28 @@ fn api_validation_error_is_readable() {
 /// names the status, rather than hanging or panicking.
 #[test]
 fn persistent_server_errors_end_in_a_readable_error() {
-    acceptance(|t| {
-        t.env("CLOUDFLARE_RETRIES", "2")
-            .env("CLOUDFLARE_MIN_BACKOFF", "0");
-        t.mock
-            .control()
-            .add_fault(Fault::always(Some("create"), FaultKind::ServerError(503)));
-        let main_tf = single(t, "GitHub", "github", type_case("github").create);
-        t.write_main_tf(&main_tf);
-        let output = t.apply_err();
-        let text = output.combined();
-        assert!(
-            text.contains("503"),
-            "the error should name the status:\n{output}"
-        );
-        assert!(!text.contains("panicked"), "{output}");
-        let creates = t.mock.control().request_counts()["create"];
-        assert_eq!(creates, 3, "one attempt and two retries");
-        t.mock.control().clear_faults();
-        assert!(t.state_addresses().is_empty());
-        assert_eq!(t.mock.control().object_count(), 0);
+    Case::new().run(|t| {
+        vec![
+            Step::apply(single(t, "GitHub", "github", type_case("github").create))
+                .before(|t| {
+                    t.env("CLOUDFLARE_RETRIES", "2")
+                        .env("CLOUDFLARE_MIN_BACKOFF", "0");
+                    t.mock
+                        .control()
+                        .add_fault(Fault::always(Some("create"), FaultKind::ServerError(503)));
+                })
+                // The error names the status.
+                .expect_error("503")
+                .check(|t, step| {
+                    let output = step.output.as_ref().expect("the apply's output");
+                    assert!(!output.combined().contains("panicked"), "{output}");
+                    let creates = t.mock.control().request_counts()["create"];
+                    assert_eq!(creates, 3, "one attempt and two retries");
+                    t.mock.control().clear_faults();
+                    assert!(t.state_addresses().is_empty());
+                    assert_eq!(t.mock.control().object_count(), 0);
+                }),
+        ]
     });
 }
 
@@ -474,17 +479,16 @@ fn credentials_accepted_by_the_api_work_through_the_provider_block() {
         tokens: vec!["block-token-0123456789abcdefghijklmnopqrstu".to_owned()],
         ..MockConfig::default()
     };
-    let mock = crate::support::Mock::start_with(config);
-    let mut t = Acc::with_mock(mock);
-    // Only the provider block carries the accepted token; the environment has none.
-    t.remove_env("CLOUDFLARE_API_TOKEN");
-    let main_tf = format!(
-        "{}\n{}",
-        t.provider_block(),
-        single(&t, "GitHub", "github", type_case("github").create)
-    );
-    t.write_main_tf(&main_tf);
-    apply_and_settle(&t);
-    assert_eq!(t.mock.control().object_count(), 1);
-    t.finish();
+    Case::new().mock(config).run(|t| {
+        // Only the provider block carries the accepted token; the environment has none.
+        t.remove_env("CLOUDFLARE_API_TOKEN");
+        let main_tf = format!(
+            "{}\n{}",
+            t.provider_block(),
+            single(t, "GitHub", "github", type_case("github").create)
+        );
+        vec![Step::apply(main_tf)
+            .expect(ADDRESS, Action::Create)
+            .check(|t, _| assert_eq!(t.mock.control().object_count(), 1))]
+    });
 }

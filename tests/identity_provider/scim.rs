@@ -3,7 +3,8 @@
 
 use super::lifecycle::type_case;
 use super::*;
-use crate::support::acceptance;
+use crate::support::{Action, Case};
+use std::cell::RefCell;
 
 const ADDRESS_SECRET: &str = "scim_config.secret";
 
@@ -91,38 +92,39 @@ fn assert_secret_survives_refreshes(t: &Acc, secret: &str) {
 /// An OIDC identity provider created with SCIM on: the create response carries the secret.
 #[test]
 fn scim_enabled_at_create() {
-    acceptance(|t| {
-        let main_tf = scim_config(t, "oidc", "OIDC with SCIM", SCIM_ON);
-        t.write_main_tf(&main_tf);
-        let plan = t.plan();
-        let change = plan.change(ADDRESS);
-        assert!(change.is_create(), "{plan}");
-        assert!(
-            change.unknown_paths().contains(ADDRESS_SECRET),
-            "the secret is only known after apply: {:?}",
-            change.unknown_paths()
-        );
-        apply_and_settle(t);
-        let id = state_id(t, ADDRESS);
-        let object = api_object(t, &id);
-        assert_eq!(object["scim_config"]["enabled"], true);
-        assert_eq!(object["scim_config"]["seat_deprovision"], true);
-        assert_eq!(
-            object["scim_config"]["identity_update_behavior"],
-            "automatic"
-        );
-        let secret = assert_scim_secret_in_state(t, &id);
-        assert_secret_survives_refreshes(t, &secret);
-
-        // Switching SCIM off is an update; the stored secret is kept and plans stay empty.
-        let main_tf = scim_config(t, "oidc", "OIDC with SCIM", SCIM_OFF);
-        t.write_main_tf(&main_tf);
-        let plan = t.plan();
-        assert!(plan.change(ADDRESS).is_update(), "{plan}");
-        apply_and_settle(t);
-        assert_eq!(api_object(t, &id)["scim_config"]["enabled"], false);
-        assert_eq!(t.resource_values(ADDRESS)["scim_config"]["enabled"], false);
-        destroy_and_expect_empty(t);
+    Case::new().run(|t| {
+        vec![
+            Step::apply(scim_config(t, "oidc", "OIDC with SCIM", SCIM_ON))
+                .expect(ADDRESS, Action::Create)
+                .check_plan(|_, plan| {
+                    let change = plan.change(ADDRESS);
+                    assert!(
+                        change.unknown_paths().contains(ADDRESS_SECRET),
+                        "the secret is only known after apply: {:?}",
+                        change.unknown_paths()
+                    );
+                })
+                .check(|t, _| {
+                    let id = state_id(t, ADDRESS);
+                    let object = api_object(t, &id);
+                    assert_eq!(object["scim_config"]["enabled"], true);
+                    assert_eq!(object["scim_config"]["seat_deprovision"], true);
+                    assert_eq!(
+                        object["scim_config"]["identity_update_behavior"],
+                        "automatic"
+                    );
+                    let secret = assert_scim_secret_in_state(t, &id);
+                    assert_secret_survives_refreshes(t, &secret);
+                }),
+            // Switching SCIM off is an update; the stored secret is kept and plans stay empty.
+            Step::apply(scim_config(t, "oidc", "OIDC with SCIM", SCIM_OFF))
+                .expect(ADDRESS, Action::Update)
+                .check(|t, step| {
+                    let id = state_id(t, ADDRESS);
+                    assert_eq!(api_object(t, &id)["scim_config"]["enabled"], false);
+                    assert_eq!(step.values(ADDRESS)["scim_config"]["enabled"], false);
+                }),
+        ]
     });
 }
 
@@ -130,42 +132,53 @@ fn scim_enabled_at_create() {
 /// secret; turning it off and on again issues a new one.
 #[test]
 fn scim_enabled_by_update_then_disabled_and_reenabled() {
-    acceptance(|t| {
+    let first = RefCell::new(String::new());
+    Case::new().run(|t| {
         let config = type_case("azureAD").create;
-        let main_tf = single(t, "Azure AD", "azureAD", config);
-        t.write_main_tf(&main_tf);
-        apply_and_settle(t);
-        let id = state_id(t, ADDRESS);
-        let values = t.resource_values(ADDRESS);
-        assert_eq!(
-            values["scim_config"]["enabled"], false,
-            "without scim_config in the configuration, state shows the API's (off) settings: {values:#}"
-        );
-
-        let main_tf = scim_config(t, "azureAD", "Azure AD", SCIM_ON);
-        t.write_main_tf(&main_tf);
-        let plan = t.plan();
-        let change = plan.change(ADDRESS);
-        assert!(change.is_update(), "{plan}");
-        assert!(
-            change.unknown_paths().contains(ADDRESS_SECRET),
-            "turning SCIM on issues a new secret, known only after apply: {:?}",
-            change.unknown_paths()
-        );
-        apply_and_settle(t);
-        let first = assert_scim_secret_in_state(t, &id);
-        assert_secret_survives_refreshes(t, &first);
-
-        let main_tf = scim_config(t, "azureAD", "Azure AD", SCIM_OFF);
-        t.write_main_tf(&main_tf);
-        apply_and_settle(t);
-        assert_eq!(api_object(t, &id)["scim_config"]["enabled"], false);
-
-        let main_tf = scim_config(t, "azureAD", "Azure AD", SCIM_ON);
-        t.write_main_tf(&main_tf);
-        apply_and_settle(t);
-        let second = assert_scim_secret_in_state(t, &id);
-        assert_ne!(first, second, "re-enabling SCIM issues a new secret");
-        destroy_and_expect_empty(t);
+        vec![
+            Step::apply(single(t, "Azure AD", "azureAD", config))
+                .expect(ADDRESS, Action::Create)
+                .check(|_, step| {
+                    let values = step.values(ADDRESS);
+                    assert_eq!(
+                        values["scim_config"]["enabled"], false,
+                        "without scim_config in the configuration, state shows the API's (off) \
+                         settings: {values:#}"
+                    );
+                }),
+            Step::apply(scim_config(t, "azureAD", "Azure AD", SCIM_ON))
+                .expect(ADDRESS, Action::Update)
+                .check_plan(|_, plan| {
+                    let change = plan.change(ADDRESS);
+                    assert!(
+                        change.unknown_paths().contains(ADDRESS_SECRET),
+                        "turning SCIM on issues a new secret, known only after apply: {:?}",
+                        change.unknown_paths()
+                    );
+                })
+                .check(|t, _| {
+                    let secret = assert_scim_secret_in_state(t, &state_id(t, ADDRESS));
+                    assert_secret_survives_refreshes(t, &secret);
+                    *first.borrow_mut() = secret;
+                }),
+            Step::apply(scim_config(t, "azureAD", "Azure AD", SCIM_OFF))
+                .expect(ADDRESS, Action::Update)
+                .check(|t, _| {
+                    assert_eq!(
+                        api_object(t, &state_id(t, ADDRESS))["scim_config"]["enabled"],
+                        false
+                    );
+                }),
+            Step::apply(scim_config(t, "azureAD", "Azure AD", SCIM_ON))
+                .expect(ADDRESS, Action::Update)
+                .check(|t, _| {
+                    let second = assert_scim_secret_in_state(t, &state_id(t, ADDRESS));
+                    assert_ne!(
+                        *first.borrow(),
+                        second,
+                        "re-enabling SCIM issues a new secret"
+                    );
+                }),
+        ]
     });
 }

@@ -4,7 +4,7 @@
 //! secret alone plans nothing.
 
 use super::*;
-use crate::support::acceptance;
+use crate::support::{acceptance, applicable, Action, Case, Requirement};
 
 const FIRST: &str = "first-secret-wo-7c1a";
 const SECOND: &str = "second-secret-wo-9e4b";
@@ -25,14 +25,9 @@ fn github_write_only(t: &Acc, secret: &str, version: &str) -> String {
     )
 }
 
-/// Write-only attributes need Terraform 1.11; older builds refuse them (checked elsewhere).
-fn supported() -> bool {
-    let supported = terraform().version_at_least(1, 11, 0);
-    if !supported {
-        eprintln!("skipped: write-only attributes need Terraform 1.11 or later");
-    }
-    supported
-}
+/// Write-only attributes need Terraform 1.11; older builds refuse them, so there these tests are
+/// not applicable.
+const WRITE_ONLY: Requirement = Requirement::new("1.11", "write-only attributes");
 
 /// Neither the state file nor `terraform show -json` may contain `secret`, and the state must
 /// hold null for `config.client_secret_wo` and `version` for its version.
@@ -66,77 +61,76 @@ fn assert_not_stored(t: &Acc, secrets: &[&str], version: &str) {
 
 #[test]
 fn write_only_client_secret_lifecycle() {
-    acceptance(|t| {
-        if !supported() {
-            return;
-        }
+    Case::new().requires(WRITE_ONLY).run(|t| {
         let log_path = t.path().join("trace.log");
         t.env("TF_LOG", "trace")
             .env("TF_LOG_PATH", &log_path.to_string_lossy());
-        // Create: the secret comes from configuration alone.
-        t.write_main_tf(&github_write_only(t, FIRST, "1"));
-        let plan = t.plan();
-        let change = plan.change(ADDRESS);
-        assert!(change.is_create(), "{plan}");
-        assert!(
-            change.after["config"]["client_secret_wo"].is_null(),
-            "the plan must not carry the write-only secret"
-        );
-        apply_and_settle(t);
-        let id = state_id(t, ADDRESS);
-        assert_eq!(
-            t.mock.control().client_secret(&id).as_deref(),
-            Some(FIRST),
-            "Cloudflare should hold the secret from client_secret_wo"
-        );
-        assert_not_stored(t, &[FIRST], "1");
-        assert_state_matches_api(t, ADDRESS);
-
-        // A new secret under the same version: write-only values alone never make a diff, so
-        // nothing is planned and Cloudflare keeps the secret it has.
-        t.write_main_tf(&github_write_only(t, SECOND, "1"));
-        let plan = t.plan();
-        assert!(
-            plan.is_empty(),
-            "a write-only change alone must plan nothing:\n{plan}"
-        );
-        t.apply();
-        assert_eq!(t.mock.control().client_secret(&id).as_deref(), Some(FIRST));
-
-        // Bumping the version plans an update that sends the current secret.
-        t.write_main_tf(&github_write_only(t, SECOND, "2"));
-        let plan = t.plan();
-        let change = plan.change(ADDRESS);
-        assert!(change.is_update(), "{plan}");
-        assert_resource_type(&plan, ADDRESS);
-        apply_and_settle(t);
-        assert_eq!(state_id(t, ADDRESS), id, "updated in place");
-        assert_eq!(
-            t.mock.control().client_secret(&id).as_deref(),
-            Some(SECOND),
-            "the version bump should have sent the new secret"
-        );
-        assert_not_stored(t, &[FIRST, SECOND], "2");
-
-        destroy_and_expect_empty(t);
-        // Nothing logged it, provider log lines included.
-        let log = std::fs::read_to_string(&log_path).expect("TF_LOG_PATH was written");
-        assert!(log.len() > 1000, "the trace log looks empty");
-        for secret in [FIRST, SECOND] {
-            assert!(
-                !log.contains(secret),
-                "the TF_LOG=trace log contains a write-only secret"
-            );
-        }
+        vec![
+            // Create: the secret comes from configuration alone.
+            Step::apply(github_write_only(t, FIRST, "1"))
+                .expect(ADDRESS, Action::Create)
+                .check_plan(|_, plan| {
+                    assert!(
+                        plan.change(ADDRESS).after["config"]["client_secret_wo"].is_null(),
+                        "the plan must not carry the write-only secret"
+                    );
+                })
+                .check(|t, _| {
+                    let id = state_id(t, ADDRESS);
+                    assert_eq!(
+                        t.mock.control().client_secret(&id).as_deref(),
+                        Some(FIRST),
+                        "Cloudflare should hold the secret from client_secret_wo"
+                    );
+                    assert_not_stored(t, &[FIRST], "1");
+                }),
+            // A new secret under the same version: write-only values alone never make a diff,
+            // so nothing is planned and Cloudflare keeps the secret it has.
+            Step::apply(github_write_only(t, SECOND, "1"))
+                .expect_empty_plan()
+                .check(|t, _| {
+                    let id = state_id(t, ADDRESS);
+                    assert_eq!(t.mock.control().client_secret(&id).as_deref(), Some(FIRST));
+                }),
+            // Bumping the version plans an update that sends the current secret.
+            Step::apply(github_write_only(t, SECOND, "2"))
+                .expect(ADDRESS, Action::Update)
+                .check_plan(|_, plan| assert_resource_type(plan, ADDRESS))
+                .check(|t, step| {
+                    let id = state_id(t, ADDRESS);
+                    assert_eq!(
+                        step.previous_values(ADDRESS)["id"],
+                        id.as_str(),
+                        "updated in place"
+                    );
+                    assert_eq!(
+                        t.mock.control().client_secret(&id).as_deref(),
+                        Some(SECOND),
+                        "the version bump should have sent the new secret"
+                    );
+                    assert_not_stored(t, &[FIRST, SECOND], "2");
+                }),
+            // Nothing logged it, provider log lines included.
+            Step::destroy().check(move |_, _| {
+                let log = std::fs::read_to_string(&log_path).expect("TF_LOG_PATH was written");
+                assert!(log.len() > 1000, "the trace log looks empty");
+                for secret in [FIRST, SECOND] {
+                    assert!(
+                        !log.contains(secret),
+                        "the TF_LOG=trace log contains a write-only secret"
+                    );
+                }
+            }),
+        ]
     });
 }
 
 #[test]
 fn client_secret_and_client_secret_wo_conflict() {
+    if !applicable(WRITE_ONLY) {
+        return;
+    }
     acceptance(|t| {
-        if !supported() {
-            return;
-        }
         let main_tf = single(
             t,
             "GitHub",

@@ -153,6 +153,8 @@ enum Mode {
     PlanOnly,
     /// Import and verify; see [`Step::import`].
     Import,
+    /// `terraform destroy`; state and mock must be empty afterwards.
+    Destroy,
 }
 
 /// One step of a [`Case`].
@@ -165,7 +167,7 @@ pub struct Step<'a> {
     expect_empty_plan: bool,
     plan_checks: Vec<PlanCheck<'a>>,
     checks: Vec<Check<'a>>,
-    expect_error: Option<Regex>,
+    expect_error: Vec<Regex>,
     import: Option<ImportStep<'a>>,
     standard_checks: bool,
 }
@@ -189,7 +191,7 @@ impl<'a> Step<'a> {
             expect_empty_plan: false,
             plan_checks: Vec::new(),
             checks: Vec::new(),
-            expect_error: None,
+            expect_error: Vec::new(),
             import: None,
             standard_checks: true,
         }
@@ -232,6 +234,12 @@ impl<'a> Step<'a> {
         step
     }
 
+    /// Destroys everything, requires an empty state and an empty mock, then runs the step's
+    /// checks: for tests that look at something (a log) once everything is gone.
+    pub fn destroy() -> Step<'a> {
+        Step::new(Mode::Destroy, None)
+    }
+
     /// Runs `hook` on the world before the step (in the order given).
     pub fn before(mut self, hook: impl FnOnce(&mut Acc) + 'a) -> Self {
         self.hooks.push(Box::new(hook));
@@ -262,13 +270,13 @@ impl<'a> Step<'a> {
         self
     }
 
-    /// The apply must fail, with output (line breaks and runs of spaces collapsed, as
-    /// Terraform wraps diagnostics to the terminal) matching `pattern`. Nothing is then
-    /// planned beforehand, and state must not change.
+    /// The apply (or, for a plan-only step, the plan) must fail, with output (line breaks and runs of spaces collapsed, as
+    /// Terraform wraps diagnostics to the terminal) matching `pattern`, and every other pattern
+    /// given the same way. Nothing is planned beforehand, and state must not change.
     pub fn expect_error(mut self, pattern: &str) -> Self {
         let regex = Regex::new(pattern)
             .unwrap_or_else(|err| panic!("expect_error: {pattern:?} is not a regex: {err}"));
-        self.expect_error = Some(regex);
+        self.expect_error.push(regex);
         self
     }
 
@@ -373,6 +381,11 @@ impl Runner {
             import,
             standard_checks,
         } = step;
+        let plans = matches!(mode, Mode::Apply | Mode::PlanOnly) && expect_error.is_empty();
+        assert!(
+            plans || (expected.is_empty() && !expect_empty_plan),
+            "step {number}: expected plan actions, but the step makes no plan"
+        );
         for hook in hooks {
             hook(t);
         }
@@ -400,19 +413,39 @@ impl Runner {
                     outcome.imported = Some(check.run(t));
                 }
             }
-            Mode::Apply if expect_error.is_some() => {
-                let regex = expect_error.expect("checked");
-                let before = t.state_addresses();
-                let output = t.apply_err();
-                let flat = flat_output(&output);
+            Mode::Destroy => {
+                outcome.output = Some(t.destroy());
+                let left = t.state_addresses();
                 assert!(
-                    regex.is_match(&flat),
-                    "step {number}: the error does not match /{regex}/:\n{output}"
+                    left.is_empty(),
+                    "step {number}: destroy left {left:?} in state"
                 );
+                let objects = t.mock.control().objects();
+                assert!(
+                    objects.is_empty(),
+                    "step {number}: destroy left {} object(s) in the API:\n{:#}",
+                    objects.len(),
+                    Value::Array(objects)
+                );
+            }
+            Mode::Apply | Mode::PlanOnly if !expect_error.is_empty() => {
+                let before = t.state_addresses();
+                let output = if mode == Mode::Apply {
+                    t.apply_err()
+                } else {
+                    t.plan_err()
+                };
+                let flat = flat_output(&output);
+                for regex in &expect_error {
+                    assert!(
+                        regex.is_match(&flat),
+                        "step {number}: the error does not match /{regex}/:\n{output}"
+                    );
+                }
                 assert_eq!(
                     t.state_addresses(),
                     before,
-                    "step {number}: a failed apply changed what is in state"
+                    "step {number}: a failed step changed what is in state"
                 );
                 outcome.output = Some(output);
             }
@@ -434,9 +467,6 @@ impl Runner {
                 }
                 outcome.plan = Some(plan);
             }
-        }
-        if mode == Mode::Import && !expected.is_empty() {
-            panic!("step {number}: an import step has no plan to expect actions of");
         }
         for check in checks {
             check(t, &outcome);
