@@ -3,7 +3,7 @@
 //! usual empty-plan checks), plus the import IDs `import.sh` documents.
 
 use crate::support::terraform::{repository_root, run_with_timeout, scrub_environment};
-use crate::support::{acceptance, terraform, Acc, RESOURCE_TYPE};
+use crate::support::{terraform, Acc, Case, Step, RESOURCE_TYPE};
 use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::Duration;
@@ -121,6 +121,80 @@ fn resource_example_shows_every_type_and_the_seed() {
     }
 }
 
+/// Sets a `TF_VAR_` value for each variable `variables_tf` declares.
+fn set_variables(t: &mut Acc, variables_tf: &str, saml_certificate: &str) {
+    let account_id = t.account_id.clone();
+    let zone_id = t.zone_id.clone();
+    for name in variable_names(variables_tf) {
+        let value = match name.as_str() {
+            "cloudflare_account_id" => account_id.clone(),
+            "cloudflare_zone_id" => zone_id.clone(),
+            "saml_signing_certificate" => saml_certificate.to_owned(),
+            secret if secret.ends_with("_client_secret") => {
+                format!(
+                    "example-{}-{}",
+                    secret.replace('_', "-"),
+                    crate::support::random_id()
+                )
+            }
+            other => panic!("the test does not know a value for variable {other}"),
+        };
+        t.env(&format!("TF_VAR_{name}"), &value);
+    }
+}
+
+/// The import commands `import.sh` documents, as (address, ID template) pairs: the zone form
+/// for the zone-owned example, the account form for the one-time PIN.
+fn documented_imports(import_sh: &str) -> Vec<(String, String)> {
+    let templates: Vec<&str> = import_sh
+        .lines()
+        .filter_map(|line| line.strip_prefix("$ terraform import "))
+        .collect();
+    assert_eq!(
+        templates.len(),
+        2,
+        "import.sh shows the account and zone forms"
+    );
+    templates
+        .into_iter()
+        .map(|template| {
+            let id_template = template
+                .split_whitespace()
+                .nth(1)
+                .expect("terraform import ADDRESS ID")
+                .trim_matches('\'');
+            let address = if id_template.starts_with("zones/") {
+                format!("{RESOURCE_TYPE}.facebook")
+            } else {
+                format!("{RESOURCE_TYPE}.onetimepin_login")
+            };
+            (address, id_template.to_owned())
+        })
+        .collect()
+}
+
+/// Fills an import ID template from `import.sh` with the owner and id of `address` in state.
+fn documented_import_id(t: &Acc, address: &str, id_template: &str) -> String {
+    let owner = if id_template.starts_with("zones/") {
+        &t.zone_id
+    } else {
+        &t.account_id
+    };
+    let id = t.resource_values(address)["id"]
+        .as_str()
+        .expect("id in state")
+        .to_owned();
+    let import_id = id_template
+        .replace("<account_id>", owner)
+        .replace("<zone_id>", owner)
+        .replace("<identity_provider_id>", &id);
+    assert!(
+        !import_id.contains('<'),
+        "unfilled placeholder in {id_template}"
+    );
+    import_id
+}
+
 #[test]
 fn resource_example_applies_and_its_import_ids_work() {
     let resource_tf = resource_example("resource.tf");
@@ -131,89 +205,43 @@ fn resource_example_applies_and_its_import_ids_work() {
         .cert
         .pem();
 
-    acceptance(|t: &mut Acc| {
+    Case::new().run(|t| {
+        set_variables(t, &variables_tf, &saml_certificate);
         // One main.tf, so the import check's fresh work dir sees the same configuration.
-        t.write_main_tf(&format!(
-            "{resource_tf}\n{variables_tf}\n{REQUIRED_PROVIDERS}"
-        ));
-        let account_id = t.account_id.clone();
-        let zone_id = t.zone_id.clone();
-        for name in variable_names(&variables_tf) {
-            let value = match name.as_str() {
-                "cloudflare_account_id" => account_id.clone(),
-                "cloudflare_zone_id" => zone_id.clone(),
-                "saml_signing_certificate" => saml_certificate.clone(),
-                secret if secret.ends_with("_client_secret") => {
-                    format!(
-                        "example-{}-{}",
-                        secret.replace('_', "-"),
-                        crate::support::random_id()
-                    )
-                }
-                other => panic!("the test does not know a value for variable {other}"),
-            };
-            t.env(&format!("TF_VAR_{name}"), &value);
-        }
-
-        t.apply();
-        t.assert_empty_plans_after_apply();
-
-        let objects = t.mock.control().objects();
-        assert_eq!(objects.len(), ALL_TYPES.len(), "{objects:#?}");
-        let types: BTreeSet<&str> = objects.iter().filter_map(|o| o["type"].as_str()).collect();
-        assert_eq!(types, ALL_TYPES.iter().copied().collect::<BTreeSet<_>>());
-        for object in &objects {
-            let expected_owner = if object["type"] == "facebook" {
-                ("zones", zone_id.as_str())
-            } else {
-                ("accounts", account_id.as_str())
-            };
-            assert_eq!(
-                (object["__scope"].as_str(), object["__owner_id"].as_str()),
-                (Some(expected_owner.0), Some(expected_owner.1)),
-                "{object:#}"
-            );
-        }
-
+        let main_tf = format!("{resource_tf}\n{variables_tf}\n{REQUIRED_PROVIDERS}");
+        let mut steps = vec![Step::apply(main_tf).check(|t, _| {
+            let objects = t.mock.control().objects();
+            assert_eq!(objects.len(), ALL_TYPES.len(), "{objects:#?}");
+            let types: BTreeSet<&str> = objects.iter().filter_map(|o| o["type"].as_str()).collect();
+            assert_eq!(types, ALL_TYPES.iter().copied().collect::<BTreeSet<_>>());
+            for object in &objects {
+                let expected_owner = if object["type"] == "facebook" {
+                    ("zones", t.zone_id.as_str())
+                } else {
+                    ("accounts", t.account_id.as_str())
+                };
+                assert_eq!(
+                    (object["__scope"].as_str(), object["__owner_id"].as_str()),
+                    (Some(expected_owner.0), Some(expected_owner.1)),
+                    "{object:#}"
+                );
+            }
+        })];
         // Every import command import.sh documents must import an object that exists.
-        let templates: Vec<&str> = import_sh
-            .lines()
-            .filter_map(|line| line.strip_prefix("$ terraform import "))
-            .collect();
-        assert_eq!(
-            templates.len(),
-            2,
-            "import.sh shows the account and zone forms"
-        );
-        for template in templates {
-            let id_template = template
-                .split_whitespace()
-                .nth(1)
-                .expect("terraform import ADDRESS ID")
-                .trim_matches('\'');
-            let (address, owner) = if id_template.starts_with("zones/") {
-                (format!("{RESOURCE_TYPE}.facebook"), zone_id.as_str())
-            } else {
-                (
-                    format!("{RESOURCE_TYPE}.onetimepin_login"),
-                    account_id.as_str(),
-                )
-            };
-            let id = t.resource_values(&address)["id"]
-                .as_str()
-                .expect("id in state")
-                .to_owned();
-            let import_id = id_template
-                .replace("<account_id>", owner)
-                .replace("<zone_id>", owner)
-                .replace("<identity_provider_id>", &id);
-            assert!(
-                !import_id.contains('<'),
-                "unfilled placeholder in {id_template}"
+        for (address, id_template) in documented_imports(&import_sh) {
+            let step_address = address.clone();
+            steps.push(
+                Step::import(&step_address, move |t| {
+                    documented_import_id(t, &address, &id_template)
+                })
+                // The API never returns an OAuth client secret, so an import cannot know it.
+                .ignore(&["config.client_secret"])
+                // An import block would plan the other fourteen examples from an empty state,
+                // and a second one-time PIN login is refused at plan time.
+                .without_import_block(),
             );
-            // The API never returns an OAuth client secret, so an import cannot know it.
-            t.import_verify(&address, &import_id, &["config.client_secret"]);
         }
+        steps
     });
 }
 
@@ -224,41 +252,38 @@ fn one_time_pin_example_applies_with_its_outputs() {
         main_tf.contains(SEED),
         "the standalone example keeps the seed verbatim"
     );
-    acceptance(|t: &mut Acc| {
-        t.write_main_tf(&main_tf);
+    Case::new().run(|t| {
         let account_id = t.account_id.clone();
         t.env("TF_VAR_cloudflare_account_id", &account_id);
-        t.apply();
-        t.assert_empty_plans_after_apply();
-
-        let outputs = t.run_ok(&["output", "-json", "-no-color"]);
-        let outputs: serde_json::Value = serde_json::from_str(&outputs.stdout).unwrap();
-        let id = outputs["identity_provider_id"]["value"]
-            .as_str()
-            .unwrap_or_default();
-        let objects = t.mock.control().objects();
-        assert_eq!(objects.len(), 1);
-        assert_eq!(objects[0]["id"], id);
-        assert_eq!(
-            outputs["redirect_url"]["value"], objects[0]["config"]["redirect_url"],
-            "the redirect_url output is the API's value"
-        );
+        vec![Step::apply(main_tf.as_str()).check(|t, _| {
+            let outputs = t.run_ok(&["output", "-json", "-no-color"]);
+            let outputs: serde_json::Value = serde_json::from_str(&outputs.stdout).unwrap();
+            let id = outputs["identity_provider_id"]["value"]
+                .as_str()
+                .unwrap_or_default();
+            let objects = t.mock.control().objects();
+            assert_eq!(objects.len(), 1);
+            assert_eq!(objects[0]["id"], id);
+            assert_eq!(
+                outputs["redirect_url"]["value"], objects[0]["config"]["redirect_url"],
+                "the redirect_url output is the API's value"
+            );
+        })]
     });
 }
 
 #[test]
 fn provider_example_validates_and_plans_nothing() {
     let provider_tf = example("provider/provider.tf");
-    acceptance(|t: &mut Acc| {
-        t.write_main_tf(&provider_tf);
+    Case::new().run(|t| {
         let token = t.mock.token().to_owned();
         t.env("TF_VAR_cloudflare_api_token", &token);
-        t.run_ok(&["validate", "-no-color"]);
-        let plan = t.plan();
-        assert!(
-            plan.is_empty(),
-            "the provider example manages nothing:\n{plan}"
-        );
+        vec![Step::plan_only(provider_tf.as_str())
+            .check_plan(|t, _| {
+                t.run_ok(&["validate", "-no-color"]);
+            })
+            // The provider example manages nothing.
+            .expect_empty_plan()]
     });
     // The token variable is declared sensitive, like every credential in the examples.
     assert!(provider_tf.contains("sensitive   = true"));

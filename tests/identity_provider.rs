@@ -96,6 +96,7 @@ pub fn import_check(address: &str, import_id: &str) -> ImportCheck {
         id: import_id.to_owned(),
         ignore: IMPORT_IGNORE.iter().map(|p| (*p).to_owned()).collect(),
         zero_may_be_null_under: vec!["config".to_owned()],
+        import_block: true,
     }
 }
 

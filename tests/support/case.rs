@@ -179,6 +179,7 @@ struct ImportStep<'a> {
     zero_may_be_null_under: Vec<String>,
     /// Import into the test's own state instead of verifying in a fresh one.
     persist: bool,
+    import_block: bool,
 }
 
 impl<'a> Step<'a> {
@@ -222,6 +223,7 @@ impl<'a> Step<'a> {
             ignore: Vec::new(),
             zero_may_be_null_under: Vec::new(),
             persist: false,
+            import_block: true,
         });
         step
     }
@@ -294,6 +296,16 @@ impl<'a> Step<'a> {
             .as_mut()
             .expect("zero_may_be_null_under() is for import steps");
         import.zero_may_be_null_under.push(object.to_owned());
+        self
+    }
+
+    /// Verifies the import with `terraform import` only (see [`ImportCheck::import_block`]).
+    pub fn without_import_block(mut self) -> Self {
+        let import = self
+            .import
+            .as_mut()
+            .expect("without_import_block() is for import steps");
+        import.import_block = false;
         self
     }
 
@@ -409,6 +421,7 @@ impl Runner {
                         id,
                         ignore: import.ignore,
                         zero_may_be_null_under: import.zero_may_be_null_under,
+                        import_block: import.import_block,
                     };
                     outcome.imported = Some(check.run(t));
                 }
