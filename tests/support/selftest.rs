@@ -381,3 +381,56 @@ fn the_state_must_match_the_api() {
         "{message}"
     );
 }
+
+/// A version check followed by an early `return` is a test passing silently on an older
+/// Terraform; gates go through `support::gate`, which reports them. This looks for the pattern
+/// in every test source outside the harness's own version helpers.
+#[test]
+fn no_test_returns_early_on_a_bare_version_check() {
+    fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read tests/").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|ext| ext == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let tests = super::terraform::repository_root().join("tests");
+    let mut files = Vec::new();
+    sources(&tests, &mut files);
+    assert!(files.len() > 10, "found only {files:?}");
+    let mut offenders = Vec::new();
+    for file in files {
+        let harness = [
+            "support/terraform.rs",
+            "support/gate.rs",
+            "support/selftest.rs",
+        ];
+        if harness.iter().any(|own| file.ends_with(own)) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).expect("read a test source");
+        let lines: Vec<&str> = text.lines().collect();
+        for (index, line) in lines.iter().enumerate() {
+            let checks_version =
+                line.contains("version_at_least(") || line.contains("parse_version(");
+            let returns_soon = lines
+                .iter()
+                .skip(index)
+                .take(6)
+                .any(|l| l.trim_start().starts_with("return"));
+            if checks_version && returns_soon {
+                offenders.push(format!("{}:{}", file.display(), index + 1));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "these version checks return early, which counts as a pass; use \
+         `Case::requires(Requirement::new(..))` or `if !applicable(Requirement::new(..)) {{ return; }}` \
+         so the test reports itself as not applicable:\n{}",
+        offenders.join("\n")
+    );
+}
