@@ -305,13 +305,13 @@ fn lifecycle(kind: &'static str) {
                         "{plan}"
                     );
                 })
+                .expect_value(ADDRESS, "name", created_name.as_str())
+                .expect_value(ADDRESS, "type", kind)
+                .expect_value(ADDRESS, "account_id", t.account_id.as_str())
+                .expect_no_value(ADDRESS, "zone_id")
                 .check(move |t, step| {
                     let id = state_id(t, ADDRESS);
                     let values = step.values(ADDRESS);
-                    assert_eq!(values["name"], created_name.as_str());
-                    assert_eq!(values["type"], kind);
-                    assert_eq!(values["account_id"], t.account_id.as_str());
-                    assert!(values["zone_id"].is_null(), "{values:#}");
                     assert!(
                         values["config"]["redirect_url"]
                             .as_str()

@@ -25,6 +25,7 @@
 //! applicable (see [`super::gate`]) and runs nothing.
 
 use super::api::assert_state_matches_api;
+use super::flatmap::flatten;
 use super::gate::{applicable, Requirement};
 use super::import::ImportCheck;
 use super::plan::PlanSummary;
@@ -167,6 +168,8 @@ pub struct Step<'a> {
     expect_empty_plan: bool,
     plan_checks: Vec<PlanCheck<'a>>,
     checks: Vec<Check<'a>>,
+    /// (address, flat path, value or `None` for "not set") after the step.
+    values: Vec<(String, String, Option<String>)>,
     expect_error: Vec<Regex>,
     import: Option<ImportStep<'a>>,
     standard_checks: bool,
@@ -192,6 +195,7 @@ impl<'a> Step<'a> {
             expect_empty_plan: false,
             plan_checks: Vec::new(),
             checks: Vec::new(),
+            values: Vec::new(),
             expect_error: Vec::new(),
             import: None,
             standard_checks: true,
@@ -263,6 +267,27 @@ impl<'a> Step<'a> {
     /// Runs `check` on the plan before it is applied.
     pub fn check_plan(mut self, check: impl FnOnce(&Acc, &PlanSummary) + 'a) -> Self {
         self.plan_checks.push(Box::new(check));
+        self
+    }
+
+    /// After the step, the attribute at the flat `path` (`name`, `config.claims.#`,
+    /// `config.claims.0`) of `address` in state must be `value`, compared as Terraform's flat
+    /// strings (terraform-plugin-testing's TestCheckResourceAttr).
+    pub fn expect_value(mut self, address: &str, path: &str, value: impl Into<Value>) -> Self {
+        let flat = match value.into() {
+            Value::String(text) => text,
+            other => other.to_string(),
+        };
+        self.values
+            .push((address.to_owned(), path.to_owned(), Some(flat)));
+        self
+    }
+
+    /// After the step, `address` must have no value at the flat `path`
+    /// (TestCheckNoResourceAttr).
+    pub fn expect_no_value(mut self, address: &str, path: &str) -> Self {
+        self.values
+            .push((address.to_owned(), path.to_owned(), None));
         self
     }
 
@@ -389,6 +414,7 @@ impl Runner {
             expect_empty_plan,
             plan_checks,
             checks,
+            values,
             expect_error,
             import,
             standard_checks,
@@ -480,6 +506,18 @@ impl Runner {
                 }
                 outcome.plan = Some(plan);
             }
+        }
+        for (address, path, expected) in values {
+            assert!(
+                outcome.state.is_some(),
+                "step {number}: expected values need a step that applies"
+            );
+            let flat = flatten(&outcome.values(&address));
+            assert_eq!(
+                flat.get(&path),
+                expected.as_ref(),
+                "step {number}: {address} {path} in state"
+            );
         }
         for check in checks {
             check(t, &outcome);

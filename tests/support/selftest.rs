@@ -171,6 +171,9 @@ fn a_case_runs_its_steps_in_order_with_what_each_step_saw() {
                 }),
             Step::apply(data_config("two"))
                 .expect("terraform_data.x", Action::Update)
+                .expect_value("terraform_data.x", "input", "two")
+                .expect_value("terraform_data.x", "output", "two")
+                .expect_no_value("terraform_data.x", "triggers_replace")
                 .check(|_, step| {
                     assert_eq!(step.previous_values("terraform_data.x")["input"], "one");
                     assert_eq!(step.values("terraform_data.x")["input"], "two");
@@ -260,6 +263,25 @@ fn replacement_orders_are_told_apart() {
         ),
         "{message}"
     );
+}
+
+#[test]
+fn a_value_other_than_expected_fails_a_step() {
+    let message = failure_of(|| {
+        Case::new().run(|_| {
+            vec![Step::apply(data_config("one")).expect_value("terraform_data.x", "input", "two")]
+        })
+    });
+    assert!(
+        message.contains("step 1: terraform_data.x input in state"),
+        "{message}"
+    );
+    let message = failure_of(|| {
+        Case::new().run(|_| {
+            vec![Step::apply(data_config("one")).expect_no_value("terraform_data.x", "input")]
+        })
+    });
+    assert!(message.contains(r#"left: Some("one")"#), "{message}");
 }
 
 #[test]
