@@ -354,10 +354,19 @@ impl fmt::Debug for Step<'_> {
 }
 
 /// A declarative test: the world it runs in, what it needs, and its steps.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Case {
-    mock: Option<MockConfig>,
+    world: Option<Box<dyn FnOnce() -> Acc>>,
     requires: Vec<Requirement>,
+}
+
+impl fmt::Debug for Case {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Case")
+            .field("own_world", &self.world.is_some())
+            .field("requires", &self.requires)
+            .finish()
+    }
 }
 
 impl Case {
@@ -366,8 +375,14 @@ impl Case {
     }
 
     /// Runs against a mock started with `config` (other tokens, a rate limit...).
-    pub fn mock(mut self, config: MockConfig) -> Case {
-        self.mock = Some(config);
+    pub fn mock(self, config: MockConfig) -> Case {
+        self.world(move || Acc::with_mock(Mock::start_with(config)))
+    }
+
+    /// Runs in a world `make` builds (another provider installation, a mock set up by hand);
+    /// it is built only when the case is applicable.
+    pub fn world(mut self, make: impl FnOnce() -> Acc + 'static) -> Case {
+        self.world = Some(Box::new(make));
         self
     }
 
@@ -384,8 +399,8 @@ impl Case {
                 return;
             }
         }
-        let mut acc = match self.mock {
-            Some(config) => Acc::with_mock(Mock::start_with(config)),
+        let mut acc = match self.world {
+            Some(make) => make(),
             None => Acc::new(),
         };
         let steps = steps(&mut acc);
