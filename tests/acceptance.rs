@@ -3,8 +3,9 @@
 //! Cloudflare API mock per test. Run it with `scripts/test --acceptance-only`, or
 //! `cargo test --test acceptance [FILTER]` with a Terraform on PATH.
 
-// The harness: work dirs, Terraform runner, plan/state helpers, mock, plugin and TLS clients.
-// Its own unit tests and a few checks against Terraform's built-in resources live there too.
+// The harness: declarative cases of steps (`support::case`), version gates, work dirs, Terraform
+// runner, plan/state helpers, mock, plugin and TLS clients. Its own unit tests and checks of the
+// step runner against Terraform's built-in resources live there too.
 mod support;
 
 // The provider as a plugin: schemas as Terraform reads them, logging, shutdown, the human-run
