@@ -8,7 +8,7 @@
 //!         Step::apply(single(t, "Old", ...)).expect(ADDRESS, Action::Create),
 //!         Step::apply(single(t, "New", ...)).expect(ADDRESS, Action::Update)
 //!             .check(|t, step| assert_eq!(t.resource_values(ADDRESS)["name"], "New")),
-//!         Step::import(ADDRESS, import_id).ignore(&["config.client_secret"]),
+//!         Step::import(ADDRESS, |t| import_id(t, ADDRESS)).ignore(&["config.client_secret"]),
 //!     ]);
 //! }
 //! ```
@@ -124,26 +124,24 @@ impl Outcome {
 
 fn resource_values(state: Option<&Value>, address: &str, when: &str) -> Value {
     let state = state.unwrap_or_else(|| panic!("no state was recorded after {when}"));
-    super::api::identity_providers_in(state)
-        .into_iter()
-        .chain(all_resources(state))
-        .find(|(found, _)| found == address)
-        .map(|(_, resource)| resource["values"].clone())
+    find_resource(&state["values"]["root_module"], address)
+        .map(|resource| resource["values"].clone())
         .unwrap_or_else(|| panic!("{address} is not in the state after {when}:\n{state:#}"))
 }
 
-fn all_resources(state: &Value) -> Vec<(String, Value)> {
-    state["values"]["root_module"]["resources"]
+fn find_resource<'v>(module: &'v Value, address: &str) -> Option<&'v Value> {
+    let here = module["resources"]
         .as_array()
         .into_iter()
         .flatten()
-        .map(|r| {
-            (
-                r["address"].as_str().unwrap_or_default().to_owned(),
-                r.clone(),
-            )
-        })
-        .collect()
+        .find(|resource| resource["address"] == address);
+    here.or_else(|| {
+        module["child_modules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|child| find_resource(child, address))
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
