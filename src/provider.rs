@@ -905,7 +905,7 @@ mod tests {
         assert_eq!(resolved.rate_limit, None);
         let client = resolved.client_config(Some("1.11.4"));
         assert!(client.user_agent.starts_with(&format!(
-            "terraform-provider-cloudflare/{}",
+            "terraform-provider-cloudflare-access/{}",
             env!("CARGO_PKG_VERSION")
         )));
         assert!(client.user_agent.contains("1.11.4"));

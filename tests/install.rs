@@ -658,17 +658,17 @@ fn release_artifacts_have_the_registry_layout() {
     assert_eq!(
         name(&artifacts.zip),
         format!(
-            "terraform-provider-cloudflare_{version}_{}_{}.zip",
+            "terraform-provider-cloudflare-access_{version}_{}_{}.zip",
             platform.os, platform.arch
         )
     );
     assert_eq!(
         name(&artifacts.shasums),
-        format!("terraform-provider-cloudflare_{version}_SHA256SUMS")
+        format!("terraform-provider-cloudflare-access_{version}_SHA256SUMS")
     );
     assert_eq!(
         name(artifacts.signature.as_ref().unwrap()),
-        format!("terraform-provider-cloudflare_{version}_SHA256SUMS.sig")
+        format!("terraform-provider-cloudflare-access_{version}_SHA256SUMS.sig")
     );
     assert_eq!(
         std::fs::read_to_string(&artifacts.manifest).unwrap(),
@@ -682,7 +682,7 @@ fn release_artifacts_have_the_registry_layout() {
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(
         entries[0].name,
-        format!("terraform-provider-cloudflare_v{version}")
+        format!("terraform-provider-cloudflare-access_v{version}")
     );
     assert_eq!(entries[0].unix_mode.map(|mode| mode & 0o777), Some(0o755));
     let binary_sha256 = sha256_hex(&std::fs::read(&release.binary).unwrap());

@@ -15,13 +15,25 @@ use std::sync::Mutex;
 use tempfile::TempDir;
 
 /// The provider binary under test; cargo builds it for the integration test.
-pub const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare");
+pub const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access");
 
-/// Both source addresses a configuration may use for this provider: Cloudflare's own, and the
-/// implied `hashicorp/cloudflare` of a configuration without `required_providers`.
-pub const PROVIDER_SOURCES: [&str; 2] = [
+/// This provider's own registry address.
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/ferrotf/cloudflare-access";
+
+/// The source addresses `dev_overrides` sends to the built binary: the provider's own, and, in
+/// the single-provider form most tests use, Cloudflare's address plus the implied
+/// `hashicorp/cloudflare` of a configuration without `required_providers`.
+pub const PROVIDER_SOURCES: [&str; 3] = [
+    PROVIDER_ADDRESS,
     "registry.terraform.io/cloudflare/cloudflare",
     "registry.terraform.io/hashicorp/cloudflare",
+];
+
+/// Executable names Terraform accepts for those addresses: it looks for
+/// `terraform-provider-<type>`, optionally followed by `_` or `.` and more.
+const PROVIDER_EXECUTABLE_NAMES: [&str; 2] = [
+    "terraform-provider-cloudflare-access",
+    "terraform-provider-cloudflare",
 ];
 
 /// Files the harness owns inside the work dir live here; Terraform ignores dot-directories when
@@ -31,7 +43,8 @@ const HARNESS_DIR: &str = ".harness";
 /// How the CLI configuration makes Terraform find the provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProviderInstallation {
-    /// `dev_overrides` to the directory holding the freshly built binary (the default).
+    /// `dev_overrides` to a harness-made directory linking the freshly built binary under the
+    /// names of [`PROVIDER_SOURCES`] (the default).
     DevOverrides,
     /// Nothing special: Terraform finds the provider only through `TF_REATTACH_PROVIDERS` or
     /// not at all. For tests of the provider's debug mode.
@@ -118,9 +131,7 @@ impl Workdir {
             super::hcl::quote(&self.harness_path("plugin-cache").to_string_lossy())
         ));
         if self.installation == ProviderInstallation::DevOverrides {
-            let provider_dir = Path::new(PROVIDER_BINARY)
-                .parent()
-                .expect("the provider binary has a parent directory");
+            let provider_dir = self.provider_dir();
             let provider_dir = super::hcl::quote(&provider_dir.to_string_lossy());
             config.push_str("provider_installation {\n  dev_overrides {\n");
             for source in PROVIDER_SOURCES {
@@ -129,6 +140,22 @@ impl Workdir {
             config.push_str("  }\n  direct {}\n}\n");
         }
         config
+    }
+
+    /// A directory holding only links to the built binary, one per executable name Terraform
+    /// may look for. Cargo's own output directory will not do: it may hold a stale binary of
+    /// another name that Terraform would pick instead.
+    fn provider_dir(&self) -> PathBuf {
+        let dir = self.harness_path("providers");
+        std::fs::create_dir_all(&dir).expect("create the provider link dir");
+        for name in PROVIDER_EXECUTABLE_NAMES {
+            let link = dir.join(name);
+            if !link.exists() {
+                std::os::unix::fs::symlink(PROVIDER_BINARY, &link)
+                    .unwrap_or_else(|err| panic!("cannot link {}: {err}", link.display()));
+            }
+        }
+        dir
     }
 
     /// Sets an environment variable for every later command of this work dir (for example
