@@ -19,6 +19,11 @@ const SEED: &str = r#"resource "cloudflare_zero_trust_access_identity_provider" 
   config     = {}
 }"#;
 
+/// [`SEED`] as it reads on this provider's own address: with `provider = cloudflare-access`.
+pub fn seed_on_this_provider() -> String {
+    SEED.replacen("{\n", "{\n  provider   = cloudflare-access\n", 1)
+}
+
 const REQUIRED_PROVIDERS: &str = r#"
 terraform {
   required_providers {
@@ -221,9 +226,10 @@ fn resource_example_applies_and_its_import_ids_work() {
 fn one_time_pin_example_applies_with_its_outputs() {
     let main_tf = example("one-time-pin/main.tf");
     assert!(
-        main_tf.contains(SEED),
-        "the standalone example keeps the seed verbatim"
+        main_tf.contains(&seed_on_this_provider()),
+        "the standalone example keeps the seed verbatim, plus `provider = cloudflare-access`"
     );
+    assert!(main_tf.contains("source = \"ferrotf/cloudflare-access\""));
     acceptance(|t: &mut Acc| {
         t.write_main_tf(&main_tf);
         let account_id = t.account_id.clone();
