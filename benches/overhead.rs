@@ -75,15 +75,16 @@ impl Variant {
             Variant::Provider => format!(
                 r#"terraform {{
   required_providers {{
-    cloudflare = {{
-      source = "cloudflare/cloudflare"
+    cloudflare-access = {{
+      source = "ferrotf/cloudflare-access"
     }}
   }}
 }}
 
-provider "cloudflare" {{}}
+provider "cloudflare-access" {{}}
 
 resource "cloudflare_zero_trust_access_identity_provider" "item" {{
+  provider   = cloudflare-access
   count      = {n}
   account_id = "{DEFAULT_ACCOUNT_ID}"
   name       = "GitHub login ${{count.index}}"
@@ -575,7 +576,7 @@ fn cli_config(provider_dir: &Path) -> String {
     format!(
         "disable_checkpoint = true\n\
          provider_installation {{\n  dev_overrides {{\n    \
-         \"registry.terraform.io/cloudflare/cloudflare\" = \"{dir}\"\n  }}\n  direct {{}}\n}}\n"
+         \"registry.terraform.io/ferrotf/cloudflare-access\" = \"{dir}\"\n  }}\n  direct {{}}\n}}\n"
     )
 }
 
