@@ -3,17 +3,19 @@
 //! `tests/testdata/v5-state/` shaped the way v5 writes it (see the README there), seeds the mock
 //! with the matching object, and then:
 //!
-//! * adds `provider = cloudflare-access`: the plans (with and without refresh) are empty, apply
+//! * adds `provider = cloudflare-access`, with `cloudflare/cloudflare` served by the test-only
+//!   stand-in for the official provider (which knows nothing of identity providers, so
+//!   Terraform cannot lean on it): the plans (with and without refresh) are empty, apply
 //!   records `ferrotf/cloudflare-access` in state, and the plans after it are empty;
-//! * removes the line again: the same, back to `cloudflare/cloudflare` (served, in this
-//!   direction, by this provider installed in the single-provider form);
+//! * removes the line again: the same, back to `cloudflare/cloudflare`, served in this
+//!   direction by this provider installed in the single-provider form;
 //!
 //! and no create, update or delete request reaches the API. Another test moves a state holding
 //! all fifteen at once with `terraform state replace-provider`, both ways.
 
 use super::OFFICIAL_ADDRESS;
 use crate::support::terraform::repository_root;
-use crate::support::{Acc, PROVIDER_ADDRESS, RESOURCE_TYPE};
+use crate::support::{Acc, ProviderInstallation, PROVIDER_ADDRESS, RESOURCE_TYPE};
 use serde_json::{json, Value};
 
 /// One v5 state fixture and the configuration that produced it.
@@ -167,7 +169,7 @@ fn assert_no_change(t: &Acc, step: &str, provider: &str) {
 
 fn move_and_back(kind: &str) {
     let fixture = Fixture::load(kind);
-    let t = Acc::new();
+    let mut t = Acc::with_installation(ProviderInstallation::SideBySide);
     seed(&t, fixture.attributes());
     t.write_file(
         "terraform.tfstate",
@@ -195,6 +197,7 @@ fn move_and_back(kind: &str) {
     t.assert_empty_plans_after_apply();
 
     // And back.
+    t.set_installation(ProviderInstallation::DevOverrides);
     t.write_main_tf(&configuration(&fixture.resource_tf));
     assert_no_change(&t, "after removing the provider line", OFFICIAL_ADDRESS);
     t.apply();
@@ -256,7 +259,7 @@ fn there_is_a_v5_fixture_for_every_type() {
 fn state_replace_provider_moves_every_type_both_ways() {
     use terraform_provider_cloudflare::resources::zero_trust_access_identity_provider::schema::TYPES;
     let fixtures: Vec<Fixture> = TYPES.iter().map(|kind| Fixture::load(kind)).collect();
-    let t = Acc::new();
+    let mut t = Acc::with_installation(ProviderInstallation::SideBySide);
     let mut state = fixtures[0].state.clone();
     state["resources"] = fixtures
         .iter()
@@ -272,10 +275,21 @@ fn state_replace_provider_moves_every_type_both_ways() {
     let on_ours: Vec<String> = fixtures.iter().map(Fixture::resource_tf_on_ours).collect();
     let on_official: Vec<String> = fixtures.iter().map(|f| f.resource_tf.clone()).collect();
 
-    for (from, to, resources) in [
-        (OFFICIAL_ADDRESS, PROVIDER_ADDRESS, &on_ours),
-        (PROVIDER_ADDRESS, OFFICIAL_ADDRESS, &on_official),
+    for (from, to, resources, installation) in [
+        (
+            OFFICIAL_ADDRESS,
+            PROVIDER_ADDRESS,
+            &on_ours,
+            ProviderInstallation::SideBySide,
+        ),
+        (
+            PROVIDER_ADDRESS,
+            OFFICIAL_ADDRESS,
+            &on_official,
+            ProviderInstallation::DevOverrides,
+        ),
     ] {
+        t.set_installation(installation);
         t.write_main_tf(&configuration(&resources.join("\n")));
         let output = t.run_ok(&[
             "state",

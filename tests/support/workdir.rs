@@ -120,6 +120,13 @@ impl Workdir {
         sibling
     }
 
+    /// Rewrites the CLI configuration so that later commands find the providers as
+    /// `installation` says (for tests that switch between the two forms).
+    pub fn set_installation(&mut self, installation: ProviderInstallation) {
+        self.installation = installation;
+        std::fs::write(self.cli_config_path(), self.cli_config()).expect("write CLI config");
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
