@@ -4,7 +4,8 @@
 //! IDs. Both read `CLOUDFLARE_BASE_URL` and `CLOUDFLARE_API_TOKEN` from the environment.
 
 use super::{provider_of, OFFICIAL_ADDRESS};
-use crate::support::{Acc, ProviderInstallation, PROVIDER_ADDRESS, RESOURCE_TYPE};
+use crate::support::{Acc, Mock, ProviderInstallation, PROVIDER_ADDRESS, RESOURCE_TYPE};
+use cloudflare_mock::MockConfig;
 use serde_json::Value;
 
 const APPLICATION: &str = "cloudflare_zero_trust_access_application";
@@ -136,4 +137,55 @@ fn identity_providers_from_this_provider_feed_an_application_on_the_official_one
         stored_applications(store.path()).is_empty(),
         "destroy left the application behind"
     );
+}
+
+/// Each provider's block gives it its own token; the shared environment variable holds one the
+/// API refuses, so the apply succeeds only if both providers use their blocks.
+#[test]
+fn each_provider_can_have_its_own_credentials() {
+    const OURS: &str = "token-for-identity-providers-0123456789abcdef";
+    const OFFICIAL: &str = "token-for-everything-else-0123456789abcdef";
+    let store = tempfile::Builder::new()
+        .prefix("stand-in-applications-")
+        .tempdir()
+        .unwrap();
+    let mock = Mock::start_with(MockConfig {
+        tokens: vec![OURS.to_owned(), OFFICIAL.to_owned()],
+        ..MockConfig::default()
+    });
+    let mut t = Acc::with(mock, ProviderInstallation::SideBySide);
+    t.env(
+        "CLOUDFLARE_API_TOKEN",
+        "a-well-formed-token-the-api-refuses-0123456789",
+    )
+    .env("TF_VAR_identity_providers_api_token", OURS)
+    .env("TF_VAR_cloudflare_api_token", OFFICIAL)
+    .env("STAND_IN_APPLICATIONS_DIR", &store.path().to_string_lossy());
+    let config = CONFIG
+        .replace(
+            "provider \"cloudflare\" {}",
+            "provider \"cloudflare\" {\n  api_token = var.cloudflare_api_token\n}",
+        )
+        .replace(
+            "provider \"cloudflare-access\" {}",
+            "provider \"cloudflare-access\" {\n  api_token = var.identity_providers_api_token\n}",
+        );
+    let variables = r#"
+variable "cloudflare_api_token" {
+  type      = string
+  sensitive = true
+}
+
+variable "identity_providers_api_token" {
+  type      = string
+  sensitive = true
+}
+"#;
+    t.write_main_tf(&format!("{}{variables}", t.render(&config)));
+    t.apply();
+    t.assert_empty_plans_after_apply();
+    assert_eq!(t.mock.control().object_count(), 2);
+    assert_eq!(stored_applications(store.path()).len(), 1);
+    t.finish();
+    assert!(stored_applications(store.path()).is_empty());
 }

@@ -80,7 +80,9 @@ impl Acc {
         Acc::with(Mock::start(), installation)
     }
 
-    fn with(mock: Mock, installation: ProviderInstallation) -> Acc {
+    /// An `Acc` around a mock the test configured itself, with providers found as
+    /// `installation` says.
+    pub fn with(mock: Mock, installation: ProviderInstallation) -> Acc {
         let mut work = Workdir::with_installation(&test_name(), installation);
         work.env("CLOUDFLARE_BASE_URL", mock.base_url())
             .env("CLOUDFLARE_API_TOKEN", mock.token());
