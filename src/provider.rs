@@ -285,12 +285,13 @@ pub fn provider_schema() -> Schema {
         version: 0,
         block: Block {
             attributes,
-            description: "The Cloudflare provider manages Cloudflare Zero Trust Access identity \
-                          providers. Authenticate with an API token (api_token or \
-                          CLOUDFLARE_API_TOKEN)."
+            description: "The cloudflare-access provider manages Cloudflare Zero Trust Access \
+                          identity providers, next to Cloudflare's official provider. \
+                          Authenticate with an API token (api_token or CLOUDFLARE_API_TOKEN)."
                 .into(),
-            markdown_description: "The Cloudflare provider manages Cloudflare Zero Trust Access \
-                                   identity providers. Authenticate with an API token \
+            markdown_description: "The `cloudflare-access` provider manages Cloudflare Zero \
+                                   Trust Access identity providers, next to Cloudflare's \
+                                   official provider. Authenticate with an API token \
                                    (`api_token` or `CLOUDFLARE_API_TOKEN`)."
                 .into(),
             ..Block::default()
@@ -905,7 +906,7 @@ mod tests {
         assert_eq!(resolved.rate_limit, None);
         let client = resolved.client_config(Some("1.11.4"));
         assert!(client.user_agent.starts_with(&format!(
-            "terraform-provider-cloudflare/{}",
+            "terraform-provider-cloudflare-access/{}",
             env!("CARGO_PKG_VERSION")
         )));
         assert!(client.user_agent.contains("1.11.4"));

@@ -15,6 +15,10 @@ mod provider_protocol;
 // The identity provider resource end to end: every type's lifecycle, scopes, drift, SCIM, secrets, invalid input, scale.
 mod identity_provider;
 
+// Next to Cloudflare's official provider: both in one configuration, and objects moved between
+// the two addresses (v5 state fixtures, `provider =` changes, `terraform state replace-provider`).
+mod coexistence;
+
 // Installing the packaged provider the way users do: filesystem mirror and a signed registry.
 mod install;
 

@@ -350,7 +350,7 @@ fn debug_mode_serves_terraform_through_tf_reattach_providers() {
     let entries = reattach.as_object().expect("a JSON object");
     assert_eq!(entries.len(), 1, "{reattach}");
     let (address, entry) = entries.iter().next().expect("one provider");
-    assert!(address.ends_with("/cloudflare"), "{address}");
+    assert_eq!(address, "registry.terraform.io/ferrotf/cloudflare-access");
     assert_eq!(entry["Protocol"], "grpc", "{reattach}");
     assert_eq!(entry["ProtocolVersion"], 6, "{reattach}");
     assert_eq!(entry["Pid"], child.0.id(), "{reattach}");

@@ -24,13 +24,15 @@ pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 /// The default time allowed for one request, from sending to the end of the body.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Builds the `User-Agent` value: `terraform-provider-cloudflare/<version> (+ Terraform <v>)`.
+/// Builds the `User-Agent` value: `terraform-provider-cloudflare-access/<version> (+ Terraform <v>)`.
 pub fn user_agent(provider_version: &str, terraform_version: Option<&str>) -> String {
     match terraform_version.map(str::trim).filter(|v| !v.is_empty()) {
         Some(terraform) => {
-            format!("terraform-provider-cloudflare/{provider_version} (+ Terraform {terraform})")
+            format!(
+                "terraform-provider-cloudflare-access/{provider_version} (+ Terraform {terraform})"
+            )
         }
-        None => format!("terraform-provider-cloudflare/{provider_version}"),
+        None => format!("terraform-provider-cloudflare-access/{provider_version}"),
     }
 }
 

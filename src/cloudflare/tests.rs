@@ -445,15 +445,15 @@ fn bad_configuration_is_reported_without_secrets() {
 fn user_agent_names_provider_and_terraform() {
     assert_eq!(
         user_agent("5.0.1", Some("1.9.8")),
-        "terraform-provider-cloudflare/5.0.1 (+ Terraform 1.9.8)"
+        "terraform-provider-cloudflare-access/5.0.1 (+ Terraform 1.9.8)"
     );
     assert_eq!(
         user_agent("5.0.1", None),
-        "terraform-provider-cloudflare/5.0.1"
+        "terraform-provider-cloudflare-access/5.0.1"
     );
     assert_eq!(
         user_agent("5.0.1", Some(" ")),
-        "terraform-provider-cloudflare/5.0.1"
+        "terraform-provider-cloudflare-access/5.0.1"
     );
 }
 
@@ -779,7 +779,7 @@ async fn sends_each_auth_scheme_and_the_user_agent() {
         );
         assert_eq!(
             header_of(request, "user-agent"),
-            Some("terraform-provider-cloudflare/0.1.0-test (+ Terraform 1.9.0)")
+            Some("terraform-provider-cloudflare-access/0.1.0-test (+ Terraform 1.9.0)")
         );
         assert_eq!(header_of(request, "accept"), Some("application/json"));
     }

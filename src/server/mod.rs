@@ -82,9 +82,13 @@ impl Command {
     }
 }
 
-/// `terraform-provider-cloudflare <version>`.
+/// The executable's name. Terraform finds a provider's executable by `terraform-provider-<type>`,
+/// so it follows the registry type in [`PROVIDER_ADDRESS`].
+pub const BINARY_NAME: &str = "terraform-provider-cloudflare-access";
+
+/// `terraform-provider-cloudflare-access <version>`.
 pub fn version_text() -> String {
-    format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+    format!("{BINARY_NAME} {}", env!("CARGO_PKG_VERSION"))
 }
 
 /// The `--help` text.
@@ -100,7 +104,7 @@ pub fn usage() -> String {
          Environment:\n  \
          TF_LOG_PROVIDER, TF_LOG   log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF); logs go to stderr\n  \
          {network}   \"unix\" (default) or \"tcp\": the socket the provider listens on\n",
-        name = env!("CARGO_PKG_NAME"),
+        name = BINARY_NAME,
         version = env!("CARGO_PKG_VERSION"),
         network = NETWORK_VAR,
     )
@@ -108,9 +112,10 @@ pub fn usage() -> String {
 
 /// What a person running the binary by hand is told.
 const NOT_STARTED_BY_TERRAFORM: &str = "This binary is a Terraform provider plugin \
-(cloudflare/cloudflare). It is not meant to be run directly: Terraform starts it when a \
-configuration uses the provider. To use it, list `cloudflare = { source = \"cloudflare/cloudflare\" }` \
-under `required_providers`, make the binary available to Terraform (install it from a registry \
+(ferrotf/cloudflare-access). It is not meant to be run directly: Terraform starts it when a \
+configuration uses the provider. To use it, list \
+`cloudflare-access = { source = \"ferrotf/cloudflare-access\" }` under `required_providers`, \
+set `provider = cloudflare-access` on the resources it should manage, make the binary available to Terraform (install it from a registry \
 or a filesystem mirror, or point a `dev_overrides` entry in your Terraform CLI configuration at \
 the directory that holds it), then run `terraform init` and `terraform plan`. To run it under a \
 debugger, start it with `--debug` and follow the TF_REATTACH_PROVIDERS instructions it prints; \

@@ -69,10 +69,17 @@ fn write_only_client_secret_lifecycle() {
             // Create: the secret comes from configuration alone.
             Step::apply(github_write_only(t, FIRST, "1"))
                 .expect(ADDRESS, Action::Create)
-                .check_plan(|_, plan| {
+                .check_plan(|t, plan| {
                     assert!(
                         plan.change(ADDRESS).after["config"]["client_secret_wo"].is_null(),
                         "the plan must not carry the write-only secret"
+                    );
+                    // The attribute is not marked sensitive (see the schema), so check the plan
+                    // as people read it, too.
+                    let shown = t.run_ok(&["plan", "-input=false", "-no-color"]);
+                    assert!(
+                        !shown.combined().contains(FIRST),
+                        "`terraform plan` shows the write-only secret:\n{shown}"
                     );
                 })
                 .check(|t, _| {
