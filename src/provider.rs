@@ -658,6 +658,7 @@ pub fn resolve(
                 min_backoff: Duration::from_secs_f64(min_backoff),
                 max_backoff: Duration::from_secs_f64(max_backoff),
                 max_elapsed: Duration::from_secs_f64(max_retry_duration),
+                max_unreachable: cloudflare::DEFAULT_MAX_UNREACHABLE,
             },
             rate_limit: rate_limit_for(rps),
         }),

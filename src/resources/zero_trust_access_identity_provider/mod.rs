@@ -21,6 +21,8 @@ use crate::framework::{AttributePath, Diagnostic, Diagnostics, Resource, Schema,
 use crate::resources::api_error::{self, Operation};
 use model::{Attr, IdentityProviderModel};
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The Terraform type name.
@@ -148,11 +150,7 @@ fn is_onetimepin(kind: Option<&str>) -> bool {
 }
 
 fn import_hint(scope: &Scope, id: &str) -> String {
-    format!(
-        "terraform import <resource address> {}/{}/{id}",
-        scope.segment(),
-        scope.id()
-    )
+    api_error::import_command(scope.segment(), scope.id(), id)
 }
 
 /// The existing one-time PIN provider in `scope`, if any (a look-up failure counts as none:
@@ -278,6 +276,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 response.new_state = Value::Null;
             }
             Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
+                client,
                 Operation {
                     verb: "read",
                     subject: &about,
@@ -311,7 +310,9 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         let about = subject(&planned, &scope);
         let body = convert::create_body(&planned, &config);
 
-        let call = client.create_identity_provider(&scope, &body);
+        let maybe_sent = Arc::new(AtomicBool::new(false));
+        let call =
+            client.create_identity_provider_reporting(&scope, &body, Arc::clone(&maybe_sent));
         tokio::pin!(call);
         let result = tokio::select! {
             result = &mut call => result,
@@ -320,6 +321,18 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 // object ends up in state rather than orphaned.
                 match tokio::time::timeout(CANCELLED_CREATE_GRACE, &mut call).await {
                     Ok(result) => result,
+                    Err(_) if !maybe_sent.load(Ordering::Relaxed) => {
+                        diagnostics.error(
+                            "Create Interrupted",
+                            format!(
+                                "Terraform asked the provider to stop while it was creating the \
+                                 {about}. No request had reached Cloudflare yet (no connection \
+                                 to the API could be opened), so nothing was created; apply \
+                                 again once the API is reachable."
+                            ),
+                        );
+                        return;
+                    }
                     Err(_) => {
                         diagnostics.error(
                             "Create Interrupted",
@@ -357,6 +370,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
             ),
             Err(error) => {
                 let mut diagnostic = api_error::diagnostic(
+                    client,
                     Operation {
                         verb: "create",
                         subject: &about,
@@ -406,6 +420,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         match unless_stopped(ctx, client.update_identity_provider(&scope, &id, &body)).await {
             Err(Stopped) => diagnostics.push(stopped_diagnostic("update", &about)),
             Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
+                client,
                 Operation {
                     verb: "update",
                     subject: &about,
@@ -442,6 +457,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 tracing::debug!(id, "identity provider was already deleted");
             }
             Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
+                client,
                 Operation {
                     verb: "delete",
                     subject: &about,
