@@ -212,7 +212,9 @@ fn field_required_by_type_is_missing() {
             Expected {
                 summary: "Missing Attribute Configuration",
                 detail: r#""config.auth_url" must be set when "type" is "oidc""#,
-                attribute: "config.auth_url",
+                // The missing attribute has no place in the file: the object that lacks it
+                // does, rather than the resource's first line.
+                attribute: "config",
             },
         );
         assert_eq!(
