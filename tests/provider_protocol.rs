@@ -234,6 +234,25 @@ fn running_the_binary_by_hand_explains_what_it_is() {
     let message = output.stderr.to_lowercase();
     assert!(message.contains("plugin"), "{output}");
     assert!(message.contains("terraform"), "{output}");
+    // The way to use a build from source is dev_overrides, where `terraform init` is neither
+    // needed nor able to work offline: the message must not send people there.
+    let flat = output.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "with `dev_overrides`, `terraform init` is not needed for this provider, and cannot \
+             work without network access."
+        ),
+        "{output}"
+    );
+    assert!(flat.contains("`scripts/dev`"), "{output}");
+    for sentence in flat.split(". ") {
+        if sentence.contains("dev_overrides") {
+            assert!(
+                !sentence.contains("then run `terraform init`"),
+                "{sentence}"
+            );
+        }
+    }
 }
 
 #[test]

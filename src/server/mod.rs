@@ -107,14 +107,17 @@ pub fn usage() -> String {
 }
 
 /// What a person running the binary by hand is told.
-const NOT_STARTED_BY_TERRAFORM: &str = "This binary is a Terraform provider plugin \
-(cloudflare/cloudflare). It is not meant to be run directly: Terraform starts it when a \
-configuration uses the provider. To use it, list `cloudflare = { source = \"cloudflare/cloudflare\" }` \
-under `required_providers`, make the binary available to Terraform (install it from a registry \
-or a filesystem mirror, or point a `dev_overrides` entry in your Terraform CLI configuration at \
-the directory that holds it), then run `terraform init` and `terraform plan`. To run it under a \
-debugger, start it with `--debug` and follow the TF_REATTACH_PROVIDERS instructions it prints; \
-`--version` prints its version and `--help` its usage.";
+const NOT_STARTED_BY_TERRAFORM: &str = "This binary is a Terraform provider plugin. It is not \
+meant to be run directly: Terraform starts it when a configuration uses the provider.\n\n\
+To use a build from source, point a `dev_overrides` entry in your Terraform CLI configuration \
+(TF_CLI_CONFIG_FILE) at the directory that holds it, then run `terraform plan` or `terraform \
+apply` directly: with `dev_overrides`, `terraform init` is not needed for this provider, and \
+cannot work without network access. In a clone of the source, `scripts/dev` writes such a \
+configuration and starts a mock Cloudflare API to try it against.\n\n\
+To use a released build, install it from a registry or a filesystem mirror, and let \
+`terraform init` find it.\n\n\
+To run it under a debugger, start it with `--debug` and follow the TF_REATTACH_PROVIDERS \
+instructions it prints; `--version` prints its version and `--help` its usage.";
 
 /// Runs the provider process for `command` until it is told to stop, and returns the exit code.
 /// Sets up logging first; `provider` is only used when serving.
