@@ -402,9 +402,16 @@ impl BoundServer {
             .add_service(health_service)
             .serve_with_incoming_shutdown(incoming, shutdown.clone().cancelled_owned());
         let grace = self.grace;
+        let mut socket_file = socket_file;
         let outcome = tokio::select! {
             outcome = server => outcome.map_err(ServeError::from),
-            () = async { shutdown.cancelled().await; tokio::time::sleep(grace).await } => {
+            () = async {
+                shutdown.cancelled().await;
+                // Nobody may connect any more, and the host may kill the process once it
+                // stops waiting: the socket file goes now rather than after the grace period.
+                socket_file.remove();
+                tokio::time::sleep(grace).await;
+            } => {
                 tracing::warn!(
                     grace_ms = u64::try_from(grace.as_millis()).unwrap_or(u64::MAX),
                     "requests still running after shutdown; stopping without them"

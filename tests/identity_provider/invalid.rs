@@ -625,7 +625,7 @@ fn credentials_accepted_by_the_api_work_through_the_provider_block() {
         ..MockConfig::default()
     };
     let mock = crate::support::Mock::start_with(config);
-    let t = Acc::with_mock(mock);
+    let mut t = Acc::with_mock(mock);
     // Only the provider block carries the accepted token; the environment has none.
     t.remove_env("CLOUDFLARE_API_TOKEN");
     let main_tf = format!(
