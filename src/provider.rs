@@ -250,8 +250,9 @@ pub fn provider_schema() -> Schema {
                 API_USER_SERVICE_KEY.env
             )),
         Attribute::string(BASE_URL.key).description(format!(
-            "The root URL of the Cloudflare API, for example to go through a proxy. Defaults \
-             to `{}`. Falls back to the `{}` environment variable.",
+            "The root URL of the Cloudflare API, ending with `/client/v4`, for example to go \
+             through a proxy or to reach a mock. Defaults to `{}`. Falls back to the `{}` \
+             environment variable.",
             cloudflare::DEFAULT_BASE_URL,
             BASE_URL.env
         )),
