@@ -472,10 +472,11 @@ fn credential_shape_problem(value: &str, shape: &CredentialShape) -> Option<Stri
             "is shorter than {} characters ({length})",
             shape.min
         ))
-    } else if let Some(max) = shape.max.filter(|max| length > *max) {
-        Some(format!("is longer than {max} characters ({length})"))
     } else {
-        None
+        shape
+            .max
+            .filter(|max| length > *max)
+            .map(|max| format!("is longer than {max} characters ({length})"))
     }
 }
 
