@@ -517,7 +517,7 @@ impl Client {
                 base_url: self.base_url().to_owned(),
                 method,
                 path,
-                detail: self.scrub_text(request, &describe(error)),
+                detail: self.scrub_text(request, &describe_cause(error)),
                 attempts,
                 elapsed: unreachable_since.elapsed(),
             }
@@ -685,6 +685,26 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
         )));
     }
     Ok(url)
+}
+
+/// What lies under an HTTP error ("tcp connect error: Connection refused"), without reqwest's
+/// own top line, which repeats the whole URL; the whole error when it has no cause.
+fn describe_cause(error: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = std::error::Error::source(error);
+    while let Some(level) = current {
+        let text = level.to_string();
+        let text = text.trim();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(text)) {
+            parts.push(text.to_owned());
+        }
+        current = level.source();
+    }
+    if parts.is_empty() {
+        describe(error)
+    } else {
+        parts.join(": ")
+    }
 }
 
 /// An HTTP error and its causes as one line, without the URL (which reqwest would otherwise

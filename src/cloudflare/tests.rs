@@ -998,6 +998,9 @@ async fn connection_refused_is_reported_as_unreachable_after_retries() {
         text.starts_with(&format!("Cloudflare API unreachable at {base_url}: ")),
         "{text}"
     );
+    // The cause, without reqwest's line that repeats the URL.
+    assert!(detail.contains("Connection refused"), "{detail}");
+    assert!(!detail.contains("for url"), "{detail}");
     assert!(
         text.contains(&format!(
             "(GET /accounts/{ACCOUNT}/access/identity_providers; gave up after 4 attempts over "
