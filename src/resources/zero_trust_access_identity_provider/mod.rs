@@ -236,7 +236,8 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 "One-Time PIN Identity Provider Already Exists",
                 format!(
                     "{scope} already has a one-time PIN identity provider ({:?}, id {id}), and \
-                     Cloudflare allows only one. Manage the existing one by importing it: `{}`. \
+                     Cloudflare allows only one. Manage the existing one by importing it: `{}`, \
+                     with the address Terraform shows after \"with\" above. \
                      If this configuration deletes it elsewhere in the same apply, use a `moved` \
                      block instead of a delete and a create.",
                     existing.name.unwrap_or_default(),
@@ -382,7 +383,8 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 {
                     if let Some(existing) = existing_onetimepin(ctx, client, &scope).await {
                         diagnostic.detail.push_str(&format!(
-                            "\n\nThe existing one is {:?}: `{}`.",
+                            "\n\nThe existing one is {:?}: `{}`, with the address Terraform \
+                             shows after \"with\" above.",
                             existing.name.unwrap_or_default(),
                             import_hint(&scope, &existing.id.unwrap_or_default())
                         ));
