@@ -172,8 +172,8 @@ fn credentials_advice(client: &Client) -> String {
              without repeating this advice."
         )
     } else {
-        "The same credentials were rejected before in this run; see the first \"Invalid \
-         Credentials\" error for what to check."
+        "The same credentials were already rejected in this run: the \"Invalid Credentials\" \
+         error that names the token permission says what to check."
             .into()
     }
 }
@@ -342,7 +342,7 @@ mod tests {
         );
         assert!(second
             .detail
-            .contains("see the first \"Invalid Credentials\" error"));
+            .contains("the \"Invalid Credentials\" error that names the token permission"));
         // Clones share the client, so they share the "already said" state too.
         let third = diagnostic(&client.clone(), op(), &api(401, 0, ""));
         assert!(!third.detail.contains("Access: Organizations"));

@@ -396,8 +396,8 @@ fn rejected_credentials() {
         );
         assert!(
             text.contains(
-                "The same credentials were rejected before in this run; see the first \
-                 \"Invalid Credentials\" error for what to check."
+                "The same credentials were already rejected in this run: the \"Invalid \
+                 Credentials\" error that names the token permission says what to check."
             ),
             "{output}"
         );

@@ -327,9 +327,9 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                             "Create Interrupted",
                             format!(
                                 "Terraform asked the provider to stop while it was creating the \
-                                 {about}. No request had reached Cloudflare yet (no connection \
-                                 to the API could be opened), so nothing was created; apply \
-                                 again once the API is reachable."
+                                 {about}. No request had reached Cloudflare yet (every attempt \
+                                 so far failed to connect, or was still waiting its turn), so \
+                                 nothing was created; apply again once the API is reachable."
                             ),
                         );
                         return;
