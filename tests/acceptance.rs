@@ -24,3 +24,6 @@ mod install;
 
 // The HCL under examples/: formatted, applies against the mock, import IDs as documented.
 mod examples;
+
+// scripts/dev: the printed exports, in a new shell, apply a configuration of one's own.
+mod dev_session;
