@@ -3,8 +3,12 @@
 //! handshake line. Our release binary and the `tf-provider` peer (`benches/peer/`) are started
 //! alternately, so both see the same machine load. Also prints both binaries' sizes.
 //!
+//! Our binary is built the way a user builds it (`cargo build --release`, in its own target
+//! directory): the one `cargo bench` builds has the dev-dependencies' features switched on
+//! (tokio's `full`, for one), so it is not the binary users run.
+//!
 //! Run with `cargo bench --bench handshake`. Options after `--`: a number of runs (default 50)
-//! and `--ours PATH` to measure another build of our binary in place of this profile's.
+//! and `--ours PATH` to measure another build of our binary instead.
 
 #[path = "support/peer.rs"]
 mod peer;
@@ -109,20 +113,47 @@ fn verdict(met: bool) -> &'static str {
     }
 }
 
+/// Builds our binary with the release profile and the features a user gets, in a target
+/// directory of its own so that it and `cargo bench`'s build do not overwrite each other.
+fn build_as_installed() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let name = Path::new(OUR_BINARY)
+        .file_name()
+        .expect("the binary has a file name");
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("as-installed");
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["build", "--release", "--locked", "--bin"])
+        .arg(name)
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .status()
+        .expect("start cargo");
+    assert!(
+        status.success(),
+        "building our release binary failed: {status}"
+    );
+    target_dir.join("release").join(name)
+}
+
 struct Options {
     runs: usize,
-    ours: PathBuf,
+    ours: Option<PathBuf>,
 }
 
 fn options() -> Options {
     let mut options = Options {
         runs: 50,
-        ours: PathBuf::from(OUR_BINARY),
+        ours: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--ours" {
-            options.ours = args.next().expect("--ours needs a path").into();
+            options.ours = Some(args.next().expect("--ours needs a path").into());
         } else if let Ok(runs) = arg.parse() {
             options.runs = runs;
         }
@@ -134,6 +165,7 @@ fn options() -> Options {
 
 fn main() {
     let Options { runs, ours } = options();
+    let ours = ours.unwrap_or_else(build_as_installed);
     let peer = peer::build_peer();
     let cert_pem = host_certificate_pem();
     // Killed providers cannot remove their sockets; keep them in a directory that goes away.
