@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const OUR_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare");
+const OUR_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access");
 const COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 const HANDSHAKE_TARGET_MS: f64 = 2.0;
 const SIZE_TARGET_BYTES: u64 = 8_000_000;
