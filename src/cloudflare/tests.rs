@@ -38,6 +38,7 @@ fn config(base_url: &str) -> ClientConfig {
         auth: Auth::Token(TOKEN.to_owned()),
         user_agent: user_agent("0.1.0-test", Some("1.9.0")),
         retry: quick_retry(3),
+        pacing: None,
         rate_limit: None,
         request_timeout: Duration::from_secs(10),
     }
@@ -342,7 +343,7 @@ fn invalid_rate_limits_are_rejected() {
 
 #[tokio::test]
 async fn a_pause_holds_back_every_caller() {
-    let throttle = Arc::new(Throttle::new(None).unwrap());
+    let throttle = Arc::new(Throttle::new(None, None, "http://127.0.0.1:1", &[]).unwrap());
     throttle.pause_for(Duration::from_millis(400));
     // A shorter pause never shortens the longer one.
     throttle.pause_for(Duration::from_millis(10));
