@@ -281,16 +281,14 @@ pub fn provider_schema() -> Schema {
              tools and Terraform runs using the same credentials; the headers show what they \
              spend. When the API sends no such headers (some proxies), the provider counts its \
              own requests in a sliding window of Cloudflare's documented budget of 1200 \
-             requests per 5 minutes (or `{}`, as `REQUESTS/SECONDS`), using at most nine \
-             tenths of it, and shares that count with other runs of this provider through a \
-             small file in the user's cache directory (`$XDG_CACHE_HOME` or `~/.cache`, or \
-             `{}`). Set `rps` only to go slower than that; `0` turns off all client-side \
-             limiting, pacing included. Falls back to the `{}` environment variable. Not in \
-             Cloudflare's v5 provider.",
+             requests per 5 minutes, using at most nine tenths of it, and shares that count \
+             with its other runs through a small file in the user's cache directory (see \
+             \"Rate limits and retries\" for the details and the environment variables that \
+             change them). Set `rps` only to go slower than that; `0` turns off all \
+             client-side limiting, pacing included. Falls back to the `{}` environment \
+             variable. Not in Cloudflare's v5 provider.",
             limits::RPS.0,
             limits::RPS.1,
-            RATE_LIMIT_BUDGET_ENV,
-            RATE_LIMIT_STATE_DIR_ENV,
             RPS.env
         )),
         Attribute::number(MAX_RETRY_DURATION.key).description(format!(
