@@ -13,11 +13,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use terraform_provider_cloudflare::cloudflare::{Auth, Client, ClientConfig, Scope};
 
-/// 120 requests per 20 s: a tenth of Cloudflare's budget in a fifteenth of its window, so three
-/// applies of 100 objects need three windows.
+/// 120 requests per 25 s: a tenth of Cloudflare's budget in a twelfth of its window, so three
+/// applies of 100 objects need three windows. The window is long enough that Terraform's own
+/// start-up, which the measured time includes, stays small next to it.
 const BUDGET: RateLimit = RateLimit {
     requests: 120,
-    window: Duration::from_secs(20),
+    window: Duration::from_secs(25),
 };
 const RUNS: [&str; 3] = ["alpha", "beta", "gamma"];
 const PER_RUN: usize = 100;
@@ -108,24 +109,15 @@ fn assert_all_created_once(t: &Acc) {
     );
 }
 
-/// Switches the scaled-down budget off and destroys every run's objects.
-fn clean_up(t: &Acc, runs: &[Workdir]) {
-    t.mock.control().set_rate_limit(None);
-    let started = Instant::now();
-    std::thread::scope(|scope| {
-        for work in runs {
-            scope.spawn(move || {
-                work.run_ok(&[
-                    "destroy",
-                    "-input=false",
-                    "-no-color",
-                    "-auto-approve",
-                    "-refresh=false",
-                ])
-            });
-        }
-    });
-    eprintln!("clean-up took {:?}", started.elapsed());
+/// Removes every run's objects behind Terraform's back: destroying 300 objects through
+/// Terraform would add half a minute and test nothing new. The runs' states go with their work
+/// dirs, and the harness still checks that the mock ends up empty.
+fn clean_up(t: &Acc) {
+    let control = t.mock.control();
+    for object in control.objects() {
+        let id = object["id"].as_str().expect("object id");
+        assert!(control.remove(id));
+    }
 }
 
 /// Three `terraform apply` runs of 100 objects each, at once, with one token: no failure, no
@@ -149,7 +141,7 @@ fn three_concurrent_applies_share_the_budget() {
             elapsed.as_secs_f64() <= 1.3 * minimum.as_secs_f64(),
             "{requests} requests took {elapsed:?}; the budget allows them in {minimum:?}"
         );
-        clean_up(t, &runs);
+        clean_up(t);
     });
 }
 
@@ -200,7 +192,7 @@ fn concurrent_applies_share_the_budget_with_another_client() {
             "{requests} requests (background included) took {elapsed:?}; the budget allows \
              them in {minimum:?}"
         );
-        clean_up(t, &runs);
+        clean_up(t);
     });
 }
 
