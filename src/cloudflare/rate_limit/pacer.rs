@@ -17,6 +17,10 @@ use super::headers::Reading;
 /// arrives a moment before the real reset is refused.
 pub(crate) const RESET_MARGIN: Duration = Duration::from_millis(500);
 
+/// How long the first request may go unanswered before another one is sent to find out, so
+/// that one slow request does not hold everything else back.
+pub(crate) const PROBE_PATIENCE: Duration = Duration::from_secs(5);
+
 /// The pacing state of one budget.
 #[derive(Debug, Default)]
 pub(crate) struct Pacer {
@@ -33,8 +37,8 @@ enum Source {
     /// Nothing known yet.
     #[default]
     Unknown,
-    /// One request (this sequence number) is out to find out.
-    Probing(u64),
+    /// One request (this sequence number, sent then) is out to find out.
+    Probing(u64, Instant),
     /// The API reports the budget.
     Reported(Basis),
     /// The API answered without reporting it: the local window decides.
@@ -98,12 +102,13 @@ impl Pacer {
             }
         }
         match &self.source {
-            Source::Unknown => {
-                let seq = self.issue(now);
-                self.source = Source::Probing(seq);
-                Step::Probe(seq)
+            Source::Unknown => self.probe(now),
+            Source::Probing(_, since)
+                if now.saturating_duration_since(*since) >= PROBE_PATIENCE =>
+            {
+                self.probe(now)
             }
-            Source::Probing(_) => Step::WaitForAnswer,
+            Source::Probing(..) => Step::WaitForAnswer,
             Source::Unreported => Step::AskWindow,
             Source::Reported(basis) => {
                 let quota = basis.quota.unwrap_or(assumed_quota);
@@ -129,6 +134,12 @@ impl Pacer {
         }
     }
 
+    fn probe(&mut self, now: Instant) -> Step {
+        let seq = self.issue(now);
+        self.source = Source::Probing(seq, now);
+        Step::Probe(seq)
+    }
+
     /// The local window let a request through.
     pub(crate) fn sent_by_window(&mut self, now: Instant) -> u64 {
         self.issue(now)
@@ -149,7 +160,7 @@ impl Pacer {
         reading: Option<&Reading>,
         now: Instant,
     ) {
-        let was_probe = matches!(self.source, Source::Probing(probe) if probe == seq);
+        let was_probe = matches!(self.source, Source::Probing(probe, _) if probe == seq);
         match reading {
             Some(reading) => {
                 let newer = match &self.source {
@@ -166,7 +177,7 @@ impl Pacer {
                     });
                 }
             }
-            None if answered && matches!(self.source, Source::Unknown | Source::Probing(_)) => {
+            None if answered && matches!(self.source, Source::Unknown | Source::Probing(..)) => {
                 tracing::debug!(
                     "the API sent no rate-limit headers; pacing by the local window instead"
                 );
@@ -310,12 +321,18 @@ mod tests {
     }
 
     #[test]
-    fn a_lost_probe_lets_another_request_probe() {
+    fn a_lost_or_slow_probe_lets_another_request_probe() {
         let now = Instant::now();
         let mut pacer = Pacer::default();
         assert_eq!(pacer.decide(now, 1200), Step::Probe(1));
         pacer.observe(1, false, None, now);
         assert_eq!(pacer.decide(now, 1200), Step::Probe(2));
+        let later = now + PROBE_PATIENCE - Duration::from_millis(1);
+        assert_eq!(pacer.decide(later, 1200), Step::WaitForAnswer);
+        assert_eq!(pacer.decide(now + PROBE_PATIENCE, 1200), Step::Probe(3));
+        // The first probe's late answer still counts.
+        pacer.observe(2, true, Some(&reading(100, 30)), now + PROBE_PATIENCE);
+        assert_eq!(pacer.estimate(), Some(99));
     }
 
     #[test]
