@@ -266,6 +266,8 @@ impl Paced {
             changed.as_mut().enable();
             let now = Instant::now();
             let step = lock(&self.pacer).decide(now, self.assumed_quota);
+            // Waiting for the first answer is not worth a line: it usually takes milliseconds.
+            let probing = step == Step::WaitForAnswer;
             let until = match step {
                 Step::Send(seq) => return seq,
                 Step::Probe(seq) => {
@@ -281,7 +283,7 @@ impl Paced {
                 Step::WaitUntil(until) => until,
                 Step::WaitForAnswer => now + RECHECK,
             };
-            if !logged_wait && until > now + Duration::from_millis(50) {
+            if !logged_wait && !probing && until > now + Duration::from_millis(50) {
                 logged_wait = true;
                 tracing::debug!(
                     wait_ms = until.saturating_duration_since(now).as_millis() as u64,
