@@ -22,6 +22,11 @@ use super::RateLimit;
 /// First line of a window file; anything else is treated as corrupt.
 const MAGIC: &str = "cloudflare-rate-window v1";
 
+/// How much longer than the budget's window a send is counted. The API counts a request when
+/// it arrives, and network delays vary: without this, a request held up on its way could land
+/// in the same window as later ones that the client counted in the next.
+const DELAY_MARGIN_MILLIS: u64 = 1_000;
+
 /// The persisted (or, failing that, in-process) sliding window.
 #[derive(Debug)]
 pub(crate) struct Window {
@@ -122,7 +127,9 @@ fn prune(entries: &mut Vec<u64>, budget: &RateLimit, now: u64) {
 }
 
 fn window_millis(budget: &RateLimit) -> u64 {
-    u64::try_from(budget.per.as_millis()).unwrap_or(u64::MAX)
+    u64::try_from(budget.per.as_millis())
+        .unwrap_or(u64::MAX)
+        .saturating_add(DELAY_MARGIN_MILLIS)
 }
 
 fn unix_millis(at: SystemTime) -> u64 {
@@ -225,19 +232,21 @@ mod tests {
                 Ok(())
             );
         }
+        // The oldest send leaves after the window plus the delay margin.
         assert_eq!(
             admit_entries(&mut entries, &budget, 2_000, true),
-            Err(Duration::from_millis(9_000))
+            Err(Duration::from_millis(10_000))
         );
         // Unchecked sends (the first request of a process) are still recorded.
         assert_eq!(admit_entries(&mut entries, &budget, 2_000, false), Ok(()));
         assert_eq!(entries.len(), 19);
         assert_eq!(
             admit_entries(&mut entries, &budget, 2_000, true),
-            Err(Duration::from_millis(9_001))
+            Err(Duration::from_millis(10_001))
         );
         // Once the oldest have left the window, there is room again.
-        assert_eq!(admit_entries(&mut entries, &budget, 11_002, true), Ok(()));
+        assert!(admit_entries(&mut entries, &budget, 11_002, true).is_err());
+        assert_eq!(admit_entries(&mut entries, &budget, 12_002, true), Ok(()));
         assert_eq!(
             usable(&RateLimit {
                 requests: 1,
