@@ -22,9 +22,9 @@ const BUDGET: RateLimit = RateLimit {
     window: Duration::from_secs(30),
 };
 const RUNS: [&str; 3] = ["alpha", "beta", "gamma"];
-/// Objects per run; 70 beside the background client, so that both tests need three windows.
+/// Objects per run; 80 beside the background client, so that both tests need three windows.
 const PER_RUN: usize = 100;
-const PER_RUN_BESIDE_ANOTHER_CLIENT: usize = 70;
+const PER_RUN_BESIDE_ANOTHER_CLIENT: usize = 80;
 
 fn many_named(t: &Acc, prefix: &str, count: usize) -> String {
     t.render_with(
@@ -148,7 +148,7 @@ fn three_concurrent_applies_share_the_budget() {
     });
 }
 
-/// Three runs (of 70 objects) while another client with the same token keeps asking for a third of the
+/// Three runs (of 80 objects) while another client with the same token keeps asking for a third of the
 /// budget: what it spends shows up only in the headers the runs receive, and nobody gets a 429.
 /// The other client paces by the headers too (it is this provider's API client), so when the
 /// budget runs low it waits its turn instead of being refused; it still gets a tenth of the
