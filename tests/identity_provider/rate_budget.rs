@@ -148,11 +148,11 @@ fn three_concurrent_applies_share_the_budget() {
     });
 }
 
-/// Three runs (of 80 objects) while another client with the same token keeps asking for a third of the
-/// budget: what it spends shows up only in the headers the runs receive, and nobody gets a 429.
-/// The other client paces by the headers too (it is this provider's API client), so when the
-/// budget runs low it waits its turn instead of being refused; it still gets a tenth of the
-/// budget or more through (about a quarter on a quiet machine).
+/// Three runs (of 80 objects) while another client with the same token keeps asking for a
+/// third of the budget: what it spends shows up only in the headers the runs receive, and
+/// nobody gets a 429. The other client paces by the headers too (it is this provider's API
+/// client), so when the budget runs low it waits its turn instead of being refused; it still
+/// gets a tenth of the budget or more through (about a quarter on a quiet machine).
 #[test]
 fn concurrent_applies_share_the_budget_with_another_client() {
     acceptance(|t| {
