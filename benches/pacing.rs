@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use cloudflare_mock::{DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN};
 
-const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare");
+const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access");
 const MOCK_BINARY_NAME: &str = "cloudflare-mock";
 const INSTALLED_TERRAFORM: &str = ".tools/terraform-1.15.5/terraform";
 const PLAN_SIZES: [usize; 3] = [5, 40, 200];
@@ -194,13 +194,16 @@ impl Bench {
         let config = format!(
             r#"terraform {{
   required_providers {{
-    cloudflare = {{
-      source = "cloudflare/cloudflare"
+    cloudflare-access = {{
+      source = "ferrotf/cloudflare-access"
     }}
   }}
 }}
 
+provider "cloudflare-access" {{}}
+
 resource "cloudflare_zero_trust_access_identity_provider" "item" {{
+  provider   = cloudflare-access
   count      = {n}
   account_id = "{DEFAULT_ACCOUNT_ID}"
   name       = "GitHub login ${{count.index}}"
@@ -343,7 +346,7 @@ fn main() {
         &cli_config,
         format!(
             "disable_checkpoint = true\nprovider_installation {{\n  dev_overrides {{\n    \
-             \"registry.terraform.io/cloudflare/cloudflare\" = \"{dir}\"\n  }}\n  direct {{}}\n}}\n"
+             \"registry.terraform.io/ferrotf/cloudflare-access\" = \"{dir}\"\n  }}\n  direct {{}}\n}}\n"
         ),
     )
     .expect("CLI config");

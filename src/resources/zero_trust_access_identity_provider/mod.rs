@@ -21,6 +21,8 @@ use crate::framework::{AttributePath, Diagnostic, Diagnostics, Resource, Schema,
 use crate::resources::api_error::{self, Operation};
 use model::{Attr, IdentityProviderModel};
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The Terraform type name.
@@ -148,11 +150,7 @@ fn is_onetimepin(kind: Option<&str>) -> bool {
 }
 
 fn import_hint(scope: &Scope, id: &str) -> String {
-    format!(
-        "terraform import <resource address> {}/{}/{id}",
-        scope.segment(),
-        scope.id()
-    )
+    api_error::import_command(scope.segment(), scope.id(), id)
 }
 
 /// The existing one-time PIN provider in `scope`, if any (a look-up failure counts as none:
@@ -238,7 +236,8 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 "One-Time PIN Identity Provider Already Exists",
                 format!(
                     "{scope} already has a one-time PIN identity provider ({:?}, id {id}), and \
-                     Cloudflare allows only one. Manage the existing one by importing it: `{}`. \
+                     Cloudflare allows only one. Manage the existing one by importing it: `{}`, \
+                     with the address Terraform shows after \"with\" above. \
                      If this configuration deletes it elsewhere in the same apply, use a `moved` \
                      block instead of a delete and a create.",
                     existing.name.unwrap_or_default(),
@@ -278,6 +277,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 response.new_state = Value::Null;
             }
             Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
+                client,
                 Operation {
                     verb: "read",
                     subject: &about,
@@ -311,7 +311,9 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         let about = subject(&planned, &scope);
         let body = convert::create_body(&planned, &config);
 
-        let call = client.create_identity_provider(&scope, &body);
+        let maybe_sent = Arc::new(AtomicBool::new(false));
+        let call =
+            client.create_identity_provider_reporting(&scope, &body, Arc::clone(&maybe_sent));
         tokio::pin!(call);
         let result = tokio::select! {
             result = &mut call => result,
@@ -320,6 +322,18 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 // object ends up in state rather than orphaned.
                 match tokio::time::timeout(CANCELLED_CREATE_GRACE, &mut call).await {
                     Ok(result) => result,
+                    Err(_) if !maybe_sent.load(Ordering::Relaxed) => {
+                        diagnostics.error(
+                            "Create Interrupted",
+                            format!(
+                                "Terraform asked the provider to stop while it was creating the \
+                                 {about}. No request had reached Cloudflare yet (every attempt \
+                                 so far failed to connect, or was still waiting its turn), so \
+                                 nothing was created; apply again once the API is reachable."
+                            ),
+                        );
+                        return;
+                    }
                     Err(_) => {
                         diagnostics.error(
                             "Create Interrupted",
@@ -357,6 +371,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
             ),
             Err(error) => {
                 let mut diagnostic = api_error::diagnostic(
+                    client,
                     Operation {
                         verb: "create",
                         subject: &about,
@@ -368,7 +383,8 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 {
                     if let Some(existing) = existing_onetimepin(ctx, client, &scope).await {
                         diagnostic.detail.push_str(&format!(
-                            "\n\nThe existing one is {:?}: `{}`.",
+                            "\n\nThe existing one is {:?}: `{}`, with the address Terraform \
+                             shows after \"with\" above.",
                             existing.name.unwrap_or_default(),
                             import_hint(&scope, &existing.id.unwrap_or_default())
                         ));
@@ -406,6 +422,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         match unless_stopped(ctx, client.update_identity_provider(&scope, &id, &body)).await {
             Err(Stopped) => diagnostics.push(stopped_diagnostic("update", &about)),
             Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
+                client,
                 Operation {
                     verb: "update",
                     subject: &about,
@@ -442,6 +459,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 tracing::debug!(id, "identity provider was already deleted");
             }
             Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
+                client,
                 Operation {
                     verb: "delete",
                     subject: &about,
