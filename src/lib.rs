@@ -8,6 +8,7 @@
 mod proto;
 
 pub mod cloudflare;
+pub mod data_sources;
 pub mod framework;
 pub mod logging;
 pub mod protocol;

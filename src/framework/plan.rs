@@ -90,6 +90,29 @@ pub fn unknown_paths(value: &Value) -> Vec<AttributePath> {
     paths
 }
 
+/// A copy of `value` with every unknown replaced by null, so that a partial state can be saved.
+pub fn unknowns_as_null(value: &Value) -> Value {
+    match value {
+        Value::Unknown(_) => Value::Null,
+        Value::List(items) => Value::List(items.iter().map(unknowns_as_null).collect()),
+        Value::Set(items) => Value::Set(items.iter().map(unknowns_as_null).collect()),
+        Value::Tuple(items) => Value::Tuple(items.iter().map(unknowns_as_null).collect()),
+        Value::Map(entries) | Value::Object(entries) => {
+            let nulled = entries
+                .iter()
+                .map(|(k, v)| (k.clone(), unknowns_as_null(v)))
+                .collect();
+            if matches!(value, Value::Map(_)) {
+                Value::Map(nulled)
+            } else {
+                Value::Object(nulled)
+            }
+        }
+        Value::Dynamic(ty, inner) => Value::Dynamic(ty.clone(), Box::new(unknowns_as_null(inner))),
+        other => other.clone(),
+    }
+}
+
 fn collect_unknown(value: &Value, steps: &mut Vec<PathStep>, out: &mut Vec<AttributePath>) {
     let mut descend = |step: PathStep, child: &Value, steps: &mut Vec<PathStep>| {
         steps.push(step);

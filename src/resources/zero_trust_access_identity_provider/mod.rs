@@ -14,8 +14,10 @@ mod lifecycle_tests;
 
 use crate::cloudflare::{Client, Error, IdentityProvider, Scope};
 use crate::framework::resource::{
-    ApplyResponse, Context, CreateRequest, DeleteRequest, ImportResponse, ModifyPlanRequest,
-    ModifyPlanResponse, ReadRequest, ReadResponse, UpdateRequest,
+    Context, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportRequest,
+    ImportResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse,
+    UpdateRequest, UpdateResponse, UpgradeStateRequest, UpgradeStateResponse,
+    ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::{AttributePath, Diagnostic, Diagnostics, Resource, Schema, Value};
 use crate::resources::api_error::{self, Operation};
@@ -31,23 +33,13 @@ pub const TYPE_NAME: &str = "cloudflare_zero_trust_access_identity_provider";
 const CANCELLED_CREATE_GRACE: Duration = Duration::from_secs(30);
 
 /// The resource.
-#[derive(Debug)]
-pub struct ZeroTrustAccessIdentityProviderResource {
-    schema: Schema,
-}
+#[derive(Debug, Default)]
+pub struct ZeroTrustAccessIdentityProviderResource;
 
 impl ZeroTrustAccessIdentityProviderResource {
-    /// A resource instance with its schema built once.
+    /// The resource.
     pub fn new() -> Self {
-        Self {
-            schema: schema::resource_schema(),
-        }
-    }
-}
-
-impl Default for ZeroTrustAccessIdentityProviderResource {
-    fn default() -> Self {
-        Self::new()
+        Self
     }
 }
 
@@ -186,23 +178,25 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         TYPE_NAME
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(&self) -> Schema {
+        schema::resource_schema()
     }
 
-    fn validate_config(&self, config: &Value, diagnostics: &mut Diagnostics) {
-        validate::validate_config(config, diagnostics);
+    async fn validate_config(
+        &self,
+        _ctx: &Context,
+        request: ValidateConfigRequest,
+        response: &mut ValidateConfigResponse,
+    ) {
+        validate::validate_config(&request.config, &mut response.diagnostics);
     }
 
     async fn modify_plan(
         &self,
         ctx: &Context,
-        request: &ModifyPlanRequest,
+        request: ModifyPlanRequest,
         response: &mut ModifyPlanResponse,
     ) {
-        if response.planned_state.is_null() {
-            return;
-        }
         if !request.prior_state.is_null() {
             let kept =
                 normalize::plan_keep_spelling(&mut response.planned_state, &request.prior_state);
@@ -249,8 +243,6 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
     }
 
     async fn read(&self, ctx: &Context, request: ReadRequest, response: &mut ReadResponse) {
-        response.new_state = request.prior_state.clone();
-        response.private = request.private;
         let diagnostics = &mut response.diagnostics;
         let Some(client) = client(ctx, diagnostics) else {
             return;
@@ -293,7 +285,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         }
     }
 
-    async fn create(&self, ctx: &Context, request: CreateRequest, response: &mut ApplyResponse) {
+    async fn create(&self, ctx: &Context, request: CreateRequest, response: &mut CreateResponse) {
         let diagnostics = &mut response.diagnostics;
         let Some(client) = client(ctx, diagnostics) else {
             return;
@@ -379,9 +371,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         }
     }
 
-    async fn update(&self, ctx: &Context, request: UpdateRequest, response: &mut ApplyResponse) {
-        // Until the update succeeds, the object is as it was.
-        response.new_state = request.prior_state.clone();
+    async fn update(&self, ctx: &Context, request: UpdateRequest, response: &mut UpdateResponse) {
         let diagnostics = &mut response.diagnostics;
         let Some(client) = client(ctx, diagnostics) else {
             return;
@@ -420,7 +410,8 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         }
     }
 
-    async fn delete(&self, ctx: &Context, request: DeleteRequest, diagnostics: &mut Diagnostics) {
+    async fn delete(&self, ctx: &Context, request: DeleteRequest, response: &mut DeleteResponse) {
+        let diagnostics = &mut response.diagnostics;
         let Some(client) = client(ctx, diagnostics) else {
             return;
         };
@@ -452,17 +443,25 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         }
     }
 
-    fn upgrade_state(
+    async fn upgrade_state(
         &self,
-        version: i64,
-        raw_state: &serde_json::Value,
-        diagnostics: &mut Diagnostics,
-    ) -> Option<Value> {
-        upgrade::upgrade(version, raw_state, diagnostics)
+        _ctx: &Context,
+        request: UpgradeStateRequest,
+        response: &mut UpgradeStateResponse,
+    ) {
+        let diagnostics = &mut response.diagnostics;
+        if let Some(state) = upgrade::upgrade(request.version, &request.raw_state, diagnostics) {
+            response.state = state;
+        }
     }
 
-    async fn import(&self, _ctx: &Context, id: &str, response: &mut ImportResponse) {
-        match import_id::parse(id) {
+    async fn import_state(
+        &self,
+        _ctx: &Context,
+        request: ImportRequest,
+        response: &mut ImportResponse,
+    ) {
+        match import_id::parse(&request.id) {
             Ok(parsed) => {
                 let (account_id, zone_id) = match parsed.scope {
                     Scope::Account(account) => (Attr::Known(account), Attr::Null),
