@@ -1,9 +1,10 @@
 //! Turning API client errors into diagnostics: a short Title Case summary, then what failed,
-//! Cloudflare's own words, and what to do. The client's error text never contains
-//! credentials or secrets, so it is safe to show.
+//! Cloudflare's own words, and what to do, worded for the kind of object the call was about.
+//! The client's error text never contains credentials or secrets, so it is safe to show.
 
 use crate::cloudflare::Error;
 use crate::framework::Diagnostic;
+use crate::resources::kit::Wording;
 
 /// Cloudflare error codes that mean the credentials were rejected or lack permission.
 const CREDENTIAL_CODES: [i64; 6] = [6003, 9106, 9109, 10000, 10001, 9103];
@@ -16,11 +17,27 @@ pub struct Operation<'a> {
     pub verb: &'a str,
     /// The object it was about.
     pub subject: &'a str,
+    /// How messages name that kind of object.
+    pub wording: &'a Wording,
 }
 
 /// The diagnostic for a failed API call.
 pub fn diagnostic(operation: Operation<'_>, error: &Error) -> Diagnostic {
-    let Operation { verb, subject } = operation;
+    let Operation {
+        verb,
+        subject,
+        wording,
+    } = operation;
+    let Wording {
+        noun,
+        title,
+        permission,
+        conflict_advice,
+        ..
+    } = *wording;
+    let conflict = format!("{title} Conflict");
+    let invalid = format!("Invalid {title} Configuration");
+    let may_exist = format!("{title} May Already Exist");
     let (summary, advice): (&str, String) = match error {
         Error::Config(_) => (
             "Invalid Provider Configuration",
@@ -32,9 +49,10 @@ pub fn diagnostic(operation: Operation<'_>, error: &Error) -> Diagnostic {
         ),
         Error::NotFound { .. } => (
             "Resource Not Found",
-            "Check that account_id or zone_id is right and that the credentials can see it; \
-             if the identity provider was deleted outside Terraform, refresh and apply again."
-                .into(),
+            format!(
+                "Check that account_id or zone_id is right and that the credentials can see \
+                 it; if the {noun} was deleted outside Terraform, refresh and apply again."
+            ),
         ),
         Error::Api { status, .. }
             if *status == 401
@@ -43,21 +61,16 @@ pub fn diagnostic(operation: Operation<'_>, error: &Error) -> Diagnostic {
         {
             (
                 "Invalid Credentials",
-                "Check api_token (CLOUDFLARE_API_TOKEN) or api_key and email: the credentials \
-                 must be valid, and an API token needs the \"Access: Organizations, Identity \
-                 Providers, and Groups Write\" permission for this account or zone."
-                    .into(),
+                format!(
+                    "Check api_token (CLOUDFLARE_API_TOKEN) or api_key and email: the \
+                     credentials must be valid, and an API token needs the \"{permission}\" \
+                     permission for this account or zone."
+                ),
             )
         }
-        Error::Api { status: 409, .. } => (
-            "Identity Provider Conflict",
-            "An account or zone can have only one one-time PIN (onetimepin) identity provider. \
-             Import the existing one with `terraform import <address> \
-             accounts/<account_id>/<identity_provider_id>` instead of creating another."
-                .into(),
-        ),
+        Error::Api { status: 409, .. } => (&conflict, conflict_advice.into()),
         Error::Api { status, .. } if (400..500).contains(status) => (
-            "Invalid Identity Provider Configuration",
+            &invalid,
             "Cloudflare rejected the request; correct the attributes it names and apply again."
                 .into(),
         ),
@@ -91,7 +104,7 @@ pub fn diagnostic(operation: Operation<'_>, error: &Error) -> Diagnostic {
                 .into(),
         ),
         Error::AmbiguousCreate { candidates, .. } => (
-            "Identity Provider May Already Exist",
+            &may_exist,
             format!(
                 "Terraform cannot tell which of these was created by this apply: {}. Import the \
                  right one with `terraform import <address> accounts/<account_id>/<id>` and \
@@ -124,6 +137,7 @@ mod tests {
         Operation {
             verb: "create",
             subject: "identity provider \"GitHub\"",
+            wording: &crate::resources::zero_trust_access_identity_provider::WORDING,
         }
     }
 

@@ -19,10 +19,7 @@ use crate::cloudflare::{
 
 /// The account or zone the identity provider lives in: `account_id` when set, else `zone_id`.
 pub fn scope_of(model: &IdentityProviderModel) -> Option<Scope> {
-    let non_empty = |a: &Attr<String>| a.known().filter(|s| !s.trim().is_empty()).cloned();
-    non_empty(&model.account_id)
-        .map(Scope::Account)
-        .or_else(|| non_empty(&model.zone_id).map(Scope::Zone))
+    crate::resources::kit::crud::scope_of(&model.account_id, &model.zone_id)
 }
 
 /// One body field. `prior` is `None` for a create (POST) and the prior state's value for an

@@ -2,7 +2,6 @@
 //! only orchestrates: schema, validation, conversions and API quirks live in their own modules.
 
 pub mod convert;
-pub mod import_id;
 pub mod model;
 pub mod normalize;
 pub mod schema;
@@ -12,17 +11,20 @@ pub mod validate;
 #[cfg(test)]
 mod lifecycle_tests;
 
-use crate::cloudflare::{Client, Error, IdentityProvider, Scope};
+use crate::cloudflare::{Client, IdentityProvider, Scope};
 use crate::framework::resource::{
     Context, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportRequest,
     ImportResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse,
     UpdateRequest, UpdateResponse, UpgradeStateRequest, UpgradeStateResponse,
     ValidateConfigRequest, ValidateConfigResponse,
 };
-use crate::framework::{AttributePath, Diagnostic, Diagnostics, Resource, Schema, Value};
+use crate::framework::{AttributePath, Diagnostics, Resource, Schema, Value};
 use crate::resources::api_error::{self, Operation};
+use crate::resources::kit::crud::{
+    self, client, decode, import_hint, stopped_diagnostic, unless_stopped, Stopped,
+};
+use crate::resources::kit::{import_id, Wording};
 use model::{Attr, IdentityProviderModel};
-use std::future::Future;
 use std::time::Duration;
 
 /// The Terraform type name.
@@ -43,108 +45,36 @@ impl ZeroTrustAccessIdentityProviderResource {
     }
 }
 
-/// A call that Terraform stopped before it finished.
-struct Stopped;
+/// How messages name this resource's objects.
+pub const WORDING: Wording = Wording {
+    noun: "identity provider",
+    title: "Identity Provider",
+    id_name: "identity_provider_id",
+    permission: "Access: Organizations, Identity Providers, and Groups Write",
+    conflict_advice: "An account or zone can have only one one-time PIN (onetimepin) identity \
+                      provider. Import the existing one with `terraform import <address> \
+                      accounts/<account_id>/<identity_provider_id>` instead of creating \
+                      another.",
+};
 
-/// Runs an API call unless Terraform asks the provider to stop first.
-async fn unless_stopped<T>(
-    ctx: &Context,
-    call: impl Future<Output = Result<T, Error>>,
-) -> Result<Result<T, Error>, Stopped> {
-    tokio::select! {
-        result = call => Ok(result),
-        () = ctx.cancel.cancelled() => Err(Stopped),
-    }
-}
-
-fn stopped_diagnostic(verb: &str, subject: &str) -> Diagnostic {
-    Diagnostic::error(
-        "Operation Cancelled",
-        format!(
-            "Terraform asked the provider to stop while it was waiting to {verb} {subject}. \
-             Run terraform plan to see where things stand."
-        ),
-    )
-}
-
-fn client<'a>(ctx: &'a Context, diagnostics: &mut Diagnostics) -> Option<&'a Client> {
-    let client = ctx.provider_data::<Client>();
-    if client.is_none() {
-        diagnostics.error(
-            "Unconfigured Provider",
-            "The cloudflare provider was not configured, so it cannot call the Cloudflare API. \
-             Check the earlier errors about the provider configuration.",
-        );
-    }
-    client
-}
-
-fn decode(value: &Value, diagnostics: &mut Diagnostics) -> Option<IdentityProviderModel> {
-    match IdentityProviderModel::from_value(value) {
-        Ok(model) => Some(model),
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            None
-        }
-    }
-}
-
-/// The scope, or an error naming the attributes to set.
 fn scope(model: &IdentityProviderModel, diagnostics: &mut Diagnostics) -> Option<Scope> {
-    let scope = convert::scope_of(model);
-    if scope.is_none() {
-        diagnostics.attribute_error(
-            AttributePath::attribute("account_id"),
-            "Missing Account or Zone",
-            "Set account_id (or zone_id for a zone-level identity provider) so the provider \
-             knows where the identity provider lives.",
-        );
-    }
-    scope
+    crud::require_scope(&model.account_id, &model.zone_id, &WORDING, diagnostics)
 }
 
-/// How messages name the object: `identity provider "GitHub" (<id>) in account <acc>`.
-/// The object's ID from state. State without one cannot be acted on; the error says how out.
 fn state_id(
     model: &IdentityProviderModel,
     verb: &str,
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
-    let id = model.id.known().cloned();
-    if id.is_none() {
-        diagnostics.error(
-            "Missing Identity Provider ID",
-            format!(
-                "The state has no id, so the identity provider cannot be {verb}. Remove it \
-                 with `terraform state rm` and import it again."
-            ),
-        );
-    }
-    id
+    crud::state_id(&model.id, &WORDING, verb, diagnostics)
 }
 
 fn subject(model: &IdentityProviderModel, scope: &Scope) -> String {
-    let mut text = String::from("identity provider");
-    if let Some(name) = model.name.known() {
-        text.push_str(&format!(" {name:?}"));
-    }
-    if let Some(id) = model.id.known() {
-        text.push_str(&format!(" ({id})"));
-    }
-    text.push_str(&format!(" in {scope}"));
-    text
+    crud::subject(&WORDING, &model.name, &model.id, scope)
 }
 
 fn is_onetimepin(kind: Option<&str>) -> bool {
     kind.is_some_and(|k| k.eq_ignore_ascii_case("onetimepin"))
-}
-
-fn import_hint(scope: &Scope, id: &str) -> String {
-    format!(
-        "terraform import <resource address> {}/{}/{id}",
-        scope.segment(),
-        scope.id()
-    )
 }
 
 /// The existing one-time PIN provider in `scope`, if any (a look-up failure counts as none:
@@ -273,6 +203,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 Operation {
                     verb: "read",
                     subject: &about,
+                    wording: &WORDING,
                 },
                 &error,
             )),
@@ -352,6 +283,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                     Operation {
                         verb: "create",
                         subject: &about,
+                        wording: &WORDING,
                     },
                     &error,
                 );
@@ -399,6 +331,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 Operation {
                     verb: "update",
                     subject: &about,
+                    wording: &WORDING,
                 },
                 &error,
             )),
@@ -436,6 +369,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 Operation {
                     verb: "delete",
                     subject: &about,
+                    wording: &WORDING,
                 },
                 &error,
             )),
@@ -461,7 +395,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         request: ImportRequest,
         response: &mut ImportResponse,
     ) {
-        match import_id::parse(&request.id) {
+        match import_id::parse(&request.id, WORDING.id_name) {
             Ok(parsed) => {
                 let (account_id, zone_id) = match parsed.scope {
                     Scope::Account(account) => (Attr::Known(account), Attr::Null),

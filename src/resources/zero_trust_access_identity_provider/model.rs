@@ -1,242 +1,10 @@
-//! The Terraform-side model of the resource: one struct per object in the schema, decoded from
-//! and encoded to framework [`Value`]s. Every field is an [`Attr`], which keeps "null" and "not
-//! known yet" apart.
+//! The Terraform-side model of the resource: one struct per object in the schema (see
+//! [`tf_object!`](crate::tf_object)).
 
-use crate::framework::{AttributePath, Diagnostic, Value};
-use std::fmt;
+use crate::framework::{Diagnostic, Value};
+pub use crate::resources::kit::model::{Attr, ModelValue, SecretString};
 
-/// A Terraform attribute value: null, unknown (known after apply), or known.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub enum Attr<T> {
-    /// Unset.
-    #[default]
-    Null,
-    /// Not known until apply (also used for a list with unknown elements).
-    Unknown,
-    /// Known.
-    Known(T),
-}
-
-impl<T> Attr<T> {
-    /// The value, when known.
-    pub fn known(&self) -> Option<&T> {
-        match self {
-            Attr::Known(value) => Some(value),
-            Attr::Null | Attr::Unknown => None,
-        }
-    }
-
-    /// True for null.
-    pub fn is_null(&self) -> bool {
-        matches!(self, Attr::Null)
-    }
-
-    /// True for unknown.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Attr::Unknown)
-    }
-
-    /// `Some` is known, `None` is null.
-    pub fn from_option(value: Option<T>) -> Self {
-        value.map_or(Attr::Null, Attr::Known)
-    }
-}
-
-impl<T: fmt::Debug> fmt::Debug for Attr<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Attr::Null => f.write_str("null"),
-            Attr::Unknown => f.write_str("(known after apply)"),
-            Attr::Known(value) => value.fmt(f),
-        }
-    }
-}
-
-/// A string that must never be shown (client secret, SCIM secret).
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct SecretString(String);
-
-impl SecretString {
-    /// Wraps a secret.
-    pub fn new(secret: impl Into<String>) -> Self {
-        SecretString(secret.into())
-    }
-
-    /// The secret itself, for the request body or the state.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-/// A value that does not have the shape the schema promises; only a bug can cause it, since
-/// Terraform checks values against the schema first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
-    /// Where.
-    pub path: AttributePath,
-    /// What was expected there.
-    pub expected: &'static str,
-}
-
-impl DecodeError {
-    fn new(path: &AttributePath, expected: &'static str) -> Self {
-        DecodeError {
-            path: path.clone(),
-            expected,
-        }
-    }
-
-    /// As a diagnostic.
-    pub fn into_diagnostic(self) -> Diagnostic {
-        Diagnostic::error(
-            "Unexpected Value",
-            format!(
-                "Expected {} at {}. This is a bug in the provider; please report it.",
-                self.expected, self.path
-            ),
-        )
-        .with_attribute(self.path)
-    }
-}
-
-/// A type that an [`Attr`] can hold.
-pub trait ModelValue: Sized {
-    /// Decodes a known, non-null value; `None` when part of it is still unknown.
-    fn decode_known(value: &Value, path: &AttributePath) -> Result<Option<Self>, DecodeError>;
-    /// Encodes a known value.
-    fn encode(&self) -> Value;
-}
-
-impl<T: ModelValue> Attr<T> {
-    /// Decodes a value found at `path`.
-    pub fn decode(value: &Value, path: &AttributePath) -> Result<Self, DecodeError> {
-        match value {
-            Value::Null => Ok(Attr::Null),
-            Value::Unknown(_) => Ok(Attr::Unknown),
-            known => Ok(T::decode_known(known, path)?.map_or(Attr::Unknown, Attr::Known)),
-        }
-    }
-
-    /// Encodes it (unknown encodes as a plain unknown).
-    pub fn encode(&self) -> Value {
-        match self {
-            Attr::Null => Value::Null,
-            Attr::Unknown => Value::unknown(),
-            Attr::Known(value) => value.encode(),
-        }
-    }
-}
-
-impl ModelValue for String {
-    fn decode_known(value: &Value, path: &AttributePath) -> Result<Option<Self>, DecodeError> {
-        match value {
-            Value::String(s) => Ok(Some(s.clone())),
-            _ => Err(DecodeError::new(path, "a string")),
-        }
-    }
-
-    fn encode(&self) -> Value {
-        Value::String(self.clone())
-    }
-}
-
-impl ModelValue for SecretString {
-    fn decode_known(value: &Value, path: &AttributePath) -> Result<Option<Self>, DecodeError> {
-        Ok(String::decode_known(value, path)?.map(SecretString))
-    }
-
-    fn encode(&self) -> Value {
-        Value::String(self.0.clone())
-    }
-}
-
-impl ModelValue for bool {
-    fn decode_known(value: &Value, path: &AttributePath) -> Result<Option<Self>, DecodeError> {
-        match value {
-            Value::Bool(b) => Ok(Some(*b)),
-            _ => Err(DecodeError::new(path, "a bool")),
-        }
-    }
-
-    fn encode(&self) -> Value {
-        Value::Bool(*self)
-    }
-}
-
-impl<T: ModelValue> ModelValue for Vec<T> {
-    fn decode_known(value: &Value, path: &AttributePath) -> Result<Option<Self>, DecodeError> {
-        let Value::List(items) = value else {
-            return Err(DecodeError::new(path, "a list"));
-        };
-        let mut out = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let item_path = path.clone().index(i as i64);
-            match Attr::<T>::decode(item, &item_path)? {
-                Attr::Known(v) => out.push(v),
-                // Unknown elements make the whole list unknown for our purposes.
-                Attr::Unknown => return Ok(None),
-                Attr::Null => return Err(DecodeError::new(&item_path, "a non-null element")),
-            }
-        }
-        Ok(Some(out))
-    }
-
-    fn encode(&self) -> Value {
-        Value::List(self.iter().map(ModelValue::encode).collect())
-    }
-}
-
-/// Declares a model struct for a Terraform object: its fields (each an [`Attr`]) with their
-/// attribute names, and the decoding and encoding that go with them.
-macro_rules! tf_object {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident {
-            $( $(#[$field_meta:meta])* $tf:literal => $field:ident : $ty:ty, )*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Default)]
-        pub struct $name {
-            $( $(#[$field_meta])* pub $field: Attr<$ty>, )*
-        }
-
-        impl $name {
-            /// The attribute names, in declaration order.
-            #[allow(dead_code)]
-            pub const ATTRIBUTES: &'static [&'static str] = &[$($tf),*];
-        }
-
-        impl ModelValue for $name {
-            fn decode_known(
-                value: &Value,
-                path: &AttributePath,
-            ) -> Result<Option<Self>, DecodeError> {
-                let Value::Object(entries) = value else {
-                    return Err(DecodeError::new(path, "an object"));
-                };
-                Ok(Some($name {
-                    $( $field: Attr::decode(
-                        entries.get($tf).unwrap_or(&Value::Null),
-                        &path.clone().attr($tf),
-                    )?, )*
-                }))
-            }
-
-            fn encode(&self) -> Value {
-                Value::object([ $( ($tf, self.$field.encode()), )* ])
-            }
-        }
-    };
-}
-
-tf_object! {
+crate::tf_object! {
     /// The whole resource.
     pub struct IdentityProviderModel {
         /// UUID.
@@ -262,7 +30,7 @@ tf_object! {
     }
 }
 
-tf_object! {
+crate::tf_object! {
     /// `config`.
     pub struct ConfigModel {
         /// Extra claims.
@@ -332,7 +100,7 @@ tf_object! {
     }
 }
 
-tf_object! {
+crate::tf_object! {
     /// One element of `config.header_attributes`.
     pub struct HeaderAttributeModel {
         /// SAML attribute.
@@ -342,7 +110,7 @@ tf_object! {
     }
 }
 
-tf_object! {
+crate::tf_object! {
     /// `scim_config`.
     pub struct ScimConfigModel {
         /// SCIM on.
@@ -360,7 +128,7 @@ tf_object! {
     }
 }
 
-tf_object! {
+crate::tf_object! {
     /// `saml_certificate_set` (computed).
     pub struct SamlCertificateSetModel {
         /// Creation time.
@@ -376,7 +144,7 @@ tf_object! {
     }
 }
 
-tf_object! {
+crate::tf_object! {
     /// `saml_certificate_set.current_certificate`.
     pub struct SamlCertificateModel {
         /// In use.
@@ -393,15 +161,7 @@ tf_object! {
 impl IdentityProviderModel {
     /// Decodes a whole resource value (plan, state or config).
     pub fn from_value(value: &Value) -> Result<Self, Diagnostic> {
-        match Attr::<Self>::decode(value, &AttributePath::root()) {
-            Ok(Attr::Known(model)) => Ok(model),
-            Ok(_) => Err(Diagnostic::error(
-                "Unexpected Value",
-                "The resource value is null or unknown where an object was expected. This is a \
-                 bug in the provider; please report it.",
-            )),
-            Err(err) => Err(err.into_diagnostic()),
-        }
+        crate::resources::kit::model::decode_object(value)
     }
 
     /// Encodes the whole resource value.
@@ -414,7 +174,7 @@ impl IdentityProviderModel {
 mod tests {
     use super::*;
     use crate::framework::schema::AttributeKind;
-    use crate::framework::Attribute;
+    use crate::framework::{Attribute, AttributePath};
     use crate::resources::zero_trust_access_identity_provider::schema::resource_schema;
 
     /// Every attribute of the schema is a field of the model and vice versa, at every depth.
@@ -483,13 +243,6 @@ mod tests {
         let value = model.to_value();
         assert!(value.attr("type").is_unknown());
         assert_eq!(IdentityProviderModel::from_value(&value).unwrap(), model);
-    }
-
-    #[test]
-    fn a_list_with_an_unknown_element_is_unknown() {
-        let value = Value::List(vec!["a".into(), Value::unknown()]);
-        let decoded = Attr::<Vec<String>>::decode(&value, &AttributePath::root()).unwrap();
-        assert!(decoded.is_unknown());
     }
 
     #[test]
