@@ -117,53 +117,77 @@ fn body(
     }
 }
 
-fn config_body(c: &ConfigModel, prior: Option<&ConfigModel>) -> IdentityProviderConfigBody {
-    macro_rules! f {
-        ($name:ident) => {
-            field(&c.$name, prior.map(|p| &p.$name), Clone::clone)
-        };
-    }
-    IdentityProviderConfigBody {
-        claims: f!(claims),
-        client_id: f!(client_id),
-        client_secret: field(&c.client_secret, prior.map(|p| &p.client_secret), |s| {
-            s.expose().to_owned()
-        }),
-        conditional_access_enabled: f!(conditional_access_enabled),
-        directory_id: f!(directory_id),
-        email_claim_name: f!(email_claim_name),
-        prompt: field(&c.prompt, prior.map(|p| &p.prompt), |p| {
-            canonical(p, &PROMPTS).to_owned()
-        }),
-        support_groups: f!(support_groups),
-        centrify_account: f!(centrify_account),
-        centrify_app_id: f!(centrify_app_id),
-        apps_domain: f!(apps_domain),
-        auth_url: f!(auth_url),
-        certs_url: f!(certs_url),
-        token_url: f!(token_url),
-        scopes: f!(scopes),
-        pkce_enabled: f!(pkce_enabled),
-        authorization_server_id: f!(authorization_server_id),
-        okta_account: f!(okta_account),
-        onelogin_account: f!(onelogin_account),
-        ping_env_id: f!(ping_env_id),
-        attributes: f!(attributes),
-        idp_public_certs: f!(idp_public_certs),
-        email_attribute_name: f!(email_attribute_name),
-        issuer_url: f!(issuer_url),
-        sso_target_url: f!(sso_target_url),
-        header_attributes: field(
-            &c.header_attributes,
-            prior.map(|p| &p.header_attributes),
-            |items| items.iter().map(header_attribute_body).collect(),
-        ),
-        sign_request: f!(sign_request),
-        enable_encryption: f!(enable_encryption),
-        restrict_to_account_members: f!(restrict_to_account_members),
-        // `redirect_url` is computed by Cloudflare and has no place in a body;
-        // `client_secret_wo` is null here (it is taken from the configuration, see `body`) and
-        // `client_secret_wo_version` is Terraform's alone.
+/// Builds `config_body` (model → write body) and `config_from_api` (API object → model) from
+/// the API's field list (see [`identity_provider_config_fields`](crate::identity_provider_config_fields)),
+/// converting each field as its kind says. `$c` and `$prior` name the functions' parameters.
+macro_rules! config_conversions {
+    (@next ($c:ident, $prior:ident) [$($body:tt)*] [$($model:tt)*]) => {
+        fn config_body($c: &ConfigModel, $prior: Option<&ConfigModel>) -> IdentityProviderConfigBody {
+            // `client_secret_wo` is sent as `client_secret` (see `body`), and
+            // `client_secret_wo_version` is Terraform's alone.
+            IdentityProviderConfigBody { $($body)* }
+        }
+
+        fn config_from_api($c: &IdentityProviderConfig) -> ConfigModel {
+            ConfigModel {
+                $($model)*
+                // Write-only: never read back, never in state.
+                client_secret_wo: Attr::Null,
+                // Terraform's own; the state keeps the planned value (see normalize).
+                client_secret_wo_version: Attr::Null,
+            }
+        }
+    };
+    (@next ($c:ident, $prior:ident) [$($body:tt)*] [$($model:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [read_only], $($rest:tt)*
+    ) => {
+        config_conversions! { @next ($c, $prior)
+            [$($body)*]
+            [$($model)* $field: Attr::from_option($c.$field.clone()),]
+            $($rest)* }
+    };
+    (@next ($c:ident, $prior:ident) [$($body:tt)*] [$($model:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [$kind:ident], $($rest:tt)*
+    ) => {
+        config_conversions! { @next ($c, $prior)
+            [$($body)* $field: field(
+                &$c.$field,
+                $prior.map(|p| &p.$field),
+                config_conversions!(@to_api $kind),
+            ),]
+            [$($model)* $field: config_conversions!(@model $kind $c $field),]
+            $($rest)* }
+    };
+    (@to_api secret) => { |s: &SecretString| s.expose().to_owned() };
+    (@to_api prompt) => { |p: &String| canonical(p, &PROMPTS).to_owned() };
+    (@to_api header_attributes) => {
+        |items: &Vec<HeaderAttributeModel>| items.iter().map(header_attribute_body).collect()
+    };
+    (@to_api plain) => { Clone::clone };
+    (@model secret $c:ident $field:ident) => {
+        Attr::from_option($c.$field.clone().map(SecretString::new))
+    };
+    (@model header_attributes $c:ident $field:ident) => {
+        Attr::from_option(
+            $c.$field
+                .as_ref()
+                .map(|items| items.iter().map(header_attribute_from_api).collect()),
+        )
+    };
+    (@model $kind:ident $c:ident $field:ident) => {
+        Attr::from_option($c.$field.clone())
+    };
+    ($($fields:tt)*) => {
+        config_conversions! { @next (c, prior) [] [] $($fields)* }
+    };
+}
+
+crate::identity_provider_config_fields!(config_conversions);
+
+fn header_attribute_from_api(h: &HeaderAttribute) -> HeaderAttributeModel {
+    HeaderAttributeModel {
+        attribute_name: Attr::from_option(h.attribute_name.clone()),
+        header_name: Attr::from_option(h.header_name.clone()),
     }
 }
 
@@ -217,58 +241,6 @@ pub fn from_api(api: &IdentityProvider, scope: &Scope) -> IdentityProviderModel 
             .saml_certificate_set
             .as_ref()
             .map_or(Attr::Null, saml_certificate_set_from_api),
-    }
-}
-
-fn config_from_api(c: &IdentityProviderConfig) -> ConfigModel {
-    macro_rules! f {
-        ($name:ident) => {
-            Attr::from_option(c.$name.clone())
-        };
-    }
-    ConfigModel {
-        claims: f!(claims),
-        client_id: f!(client_id),
-        client_secret: Attr::from_option(c.client_secret.clone().map(SecretString::new)),
-        // Write-only: never read back, never in state.
-        client_secret_wo: Attr::Null,
-        // Terraform's own; the state keeps the planned value (see normalize).
-        client_secret_wo_version: Attr::Null,
-        conditional_access_enabled: f!(conditional_access_enabled),
-        directory_id: f!(directory_id),
-        email_claim_name: f!(email_claim_name),
-        prompt: f!(prompt),
-        support_groups: f!(support_groups),
-        centrify_account: f!(centrify_account),
-        centrify_app_id: f!(centrify_app_id),
-        apps_domain: f!(apps_domain),
-        auth_url: f!(auth_url),
-        certs_url: f!(certs_url),
-        pkce_enabled: f!(pkce_enabled),
-        scopes: f!(scopes),
-        token_url: f!(token_url),
-        authorization_server_id: f!(authorization_server_id),
-        okta_account: f!(okta_account),
-        onelogin_account: f!(onelogin_account),
-        ping_env_id: f!(ping_env_id),
-        attributes: f!(attributes),
-        email_attribute_name: f!(email_attribute_name),
-        header_attributes: Attr::from_option(c.header_attributes.as_ref().map(|items| {
-            items
-                .iter()
-                .map(|h| HeaderAttributeModel {
-                    attribute_name: Attr::from_option(h.attribute_name.clone()),
-                    header_name: Attr::from_option(h.header_name.clone()),
-                })
-                .collect()
-        })),
-        idp_public_certs: f!(idp_public_certs),
-        issuer_url: f!(issuer_url),
-        sign_request: f!(sign_request),
-        sso_target_url: f!(sso_target_url),
-        enable_encryption: f!(enable_encryption),
-        redirect_url: f!(redirect_url),
-        restrict_to_account_members: f!(restrict_to_account_members),
     }
 }
 
