@@ -138,48 +138,68 @@ macro_rules! identity_provider_config_fields {
     };
 }
 
-/// Builds [`IdentityProviderConfig`] (every field) and [`IdentityProviderConfigBody`] (every
-/// field but the read-only ones) from the field list, one field at a time.
-macro_rules! config_structs {
+/// Builds an API object's read struct (every field, each optional) and its write body (every
+/// field but the read-only ones, each a [`Field`]) from a field list, one field at a time.
+macro_rules! api_structs {
     // Done: emit both structs.
-    (@next [$($read:tt)*] [$($write:tt)*]) => {
-        /// The `config` object of an identity provider as the API returns it; which fields are
-        /// used depends on the type.
-        #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-        #[serde(default)]
-        pub struct IdentityProviderConfig { $($read)* }
-
-        /// The writable part of `config`. See [`IdentityProviderConfig`] for what each field
-        /// means.
-        #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-        #[serde(default)]
-        pub struct IdentityProviderConfigBody { $($write)* }
-    };
-    (@next [$($read:tt)*] [$($write:tt)*]
-        $(#[$doc:meta])* $field:ident : $ty:ty [read_only], $($rest:tt)*
+    (@next [$(#[$read_meta:meta])*] $read_name:ident [$($read:tt)*]
+        [$(#[$write_meta:meta])*] $write_name:ident [$($write:tt)*]
     ) => {
-        config_structs! {
+        $(#[$read_meta])*
+        #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct $read_name { $($read)* }
+
+        $(#[$write_meta])*
+        #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct $write_name { $($write)* }
+    };
+    (@next $read_meta:tt $read_name:ident [$($read:tt)*] $write_meta:tt $write_name:ident [$($write:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [read_only $($secret:ident)?], $($rest:tt)*
+    ) => {
+        api_structs! {
             @next
+            $read_meta $read_name
             [$($read)* $(#[$doc])* #[serde(skip_serializing_if = "Option::is_none")]
              pub $field: Option<$ty>,]
-            [$($write)*]
+            $write_meta $write_name [$($write)*]
             $($rest)*
         }
     };
-    (@next [$($read:tt)*] [$($write:tt)*]
+    (@next $read_meta:tt $read_name:ident [$($read:tt)*] $write_meta:tt $write_name:ident [$($write:tt)*]
         $(#[$doc:meta])* $field:ident : $ty:ty [$kind:ident], $($rest:tt)*
     ) => {
-        config_structs! {
+        api_structs! {
             @next
+            $read_meta $read_name
             [$($read)* $(#[$doc])* #[serde(skip_serializing_if = "Option::is_none")]
              pub $field: Option<$ty>,]
+            $write_meta $write_name
             [$($write)* $(#[$doc])* #[serde(skip_serializing_if = "Field::is_absent")]
              pub $field: Field<$ty>,]
             $($rest)*
         }
     };
+}
+
+/// Builds [`IdentityProviderConfig`] and [`IdentityProviderConfigBody`].
+macro_rules! config_structs {
     ($($fields:tt)*) => {
-        config_structs! { @next [] [] $($fields)* }
+        api_structs! {
+            @next
+            [
+                /// The `config` object of an identity provider as the API returns it; which
+                /// fields are used depends on the type.
+            ]
+            IdentityProviderConfig []
+            [
+                /// The writable part of `config`. See [`IdentityProviderConfig`] for what each
+                /// field means.
+            ]
+            IdentityProviderConfigBody []
+            $($fields)*
+        }
     };
 }
 
@@ -209,29 +229,49 @@ pub struct HeaderAttribute {
     pub header_name: Option<String>,
 }
 
-/// SCIM provisioning settings as the API returns them.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ScimConfig {
-    /// Whether SCIM provisioning is on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `automatic`, `reauth` or `no_action`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub identity_update_behavior: Option<String>,
-    /// Remove seats of deprovisioned users.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seat_deprovision: Option<bool>,
-    /// Revoke sessions of deprovisioned users.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_deprovision: Option<bool>,
-    /// Read-only SCIM endpoint for this provider.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scim_base_url: Option<String>,
-    /// Read-only SCIM bearer secret; in the clear only in the response that enables SCIM.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
+/// The fields of an identity provider's `scim_config`, listed as
+/// [`identity_provider_config_fields`](crate::identity_provider_config_fields) lists `config`'s
+/// (`read_only secret` is a read-only value never to be shown).
+#[macro_export]
+macro_rules! identity_provider_scim_fields {
+    ($then:path) => {
+        $then! {
+            /// Whether SCIM provisioning is on.
+            enabled: bool [plain],
+            /// `automatic`, `reauth` or `no_action`.
+            identity_update_behavior: String [identity_update_behavior],
+            /// Remove seats of deprovisioned users.
+            seat_deprovision: bool [plain],
+            /// Revoke sessions of deprovisioned users.
+            user_deprovision: bool [plain],
+            /// Read-only SCIM endpoint for this provider.
+            scim_base_url: String [read_only],
+            /// Read-only SCIM bearer secret; in the clear only in the response that enables SCIM.
+            secret: String [read_only secret],
+        }
+    };
 }
+
+/// Builds [`ScimConfig`] and [`ScimConfigBody`].
+macro_rules! scim_structs {
+    ($($fields:tt)*) => {
+        api_structs! {
+            @next
+            [
+                /// SCIM provisioning settings as the API returns them.
+            ]
+            ScimConfig []
+            [
+                /// The writable part of `scim_config`.
+                #[derive(Debug)]
+            ]
+            ScimConfigBody []
+            $($fields)*
+        }
+    };
+}
+
+crate::identity_provider_scim_fields!(scim_structs);
 
 impl fmt::Debug for ScimConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -270,24 +310,6 @@ impl fmt::Debug for IdentityProviderBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         debug_redacted("IdentityProviderBody", self, f)
     }
-}
-
-/// The writable part of `scim_config`.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ScimConfigBody {
-    /// Whether SCIM provisioning is on.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub enabled: Field<bool>,
-    /// `automatic`, `reauth` or `no_action`.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub identity_update_behavior: Field<String>,
-    /// Remove seats of deprovisioned users.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub seat_deprovision: Field<bool>,
-    /// Revoke sessions of deprovisioned users.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub user_deprovision: Field<bool>,
 }
 
 fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>

@@ -117,71 +117,98 @@ fn body(
     }
 }
 
-/// Builds `config_body` (model → write body) and `config_from_api` (API object → model) from
-/// the API's field list (see [`identity_provider_config_fields`](crate::identity_provider_config_fields)),
-/// converting each field as its kind says. `$c` and `$prior` name the functions' parameters.
-macro_rules! config_conversions {
-    (@next ($c:ident, $prior:ident) [$($body:tt)*] [$($model:tt)*]) => {
-        fn config_body($c: &ConfigModel, $prior: Option<&ConfigModel>) -> IdentityProviderConfigBody {
-            // `client_secret_wo` is sent as `client_secret` (see `body`), and
-            // `client_secret_wo_version` is Terraform's alone.
-            IdentityProviderConfigBody { $($body)* }
+/// Builds, from one of the API's field lists (see
+/// [`identity_provider_config_fields`](crate::identity_provider_config_fields)), a function
+/// from the model to the write body and one from the API object to the model, converting each
+/// field as its kind says. The header names the functions, their types and parameters, and the
+/// model's Terraform-only fields with their values.
+macro_rules! conversions {
+    (@next [$to_body:ident, $from_api:ident, $model_ty:ident, $body_ty:ident, $api_ty:ident,
+            $c:ident, $prior:ident, [$($extra:tt)*]]
+        [$($body:tt)*] [$($model:tt)*]
+    ) => {
+        fn $to_body($c: &$model_ty, $prior: Option<&$model_ty>) -> $body_ty {
+            $body_ty { $($body)* }
         }
 
-        fn config_from_api($c: &IdentityProviderConfig) -> ConfigModel {
-            ConfigModel {
-                $($model)*
-                // Write-only: never read back, never in state.
-                client_secret_wo: Attr::Null,
-                // Terraform's own; the state keeps the planned value (see normalize).
-                client_secret_wo_version: Attr::Null,
-            }
+        fn $from_api($c: &$api_ty) -> $model_ty {
+            $model_ty { $($model)* $($extra)* }
         }
     };
-    (@next ($c:ident, $prior:ident) [$($body:tt)*] [$($model:tt)*]
-        $(#[$doc:meta])* $field:ident : $ty:ty [read_only], $($rest:tt)*
+    (@next [$($header:tt)*] [$($body:tt)*] [$($model:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [read_only $($secret:ident)?], $($rest:tt)*
     ) => {
-        config_conversions! { @next ($c, $prior)
+        conversions! { @next [$($header)*]
             [$($body)*]
-            [$($model)* $field: Attr::from_option($c.$field.clone()),]
+            [$($model)* $field: conversions!(@model [read_only $($secret)?] [$($header)*] $field),]
             $($rest)* }
     };
-    (@next ($c:ident, $prior:ident) [$($body:tt)*] [$($model:tt)*]
+    (@next [$($header:tt)*] [$($body:tt)*] [$($model:tt)*]
         $(#[$doc:meta])* $field:ident : $ty:ty [$kind:ident], $($rest:tt)*
     ) => {
-        config_conversions! { @next ($c, $prior)
-            [$($body)* $field: field(
-                &$c.$field,
-                $prior.map(|p| &p.$field),
-                config_conversions!(@to_api $kind),
-            ),]
-            [$($model)* $field: config_conversions!(@model $kind $c $field),]
+        conversions! { @next [$($header)*]
+            [$($body)* $field: conversions!(@body $kind [$($header)*] $field),]
+            [$($model)* $field: conversions!(@model [$kind] [$($header)*] $field),]
             $($rest)* }
+    };
+    (@body $kind:ident [$a:ident, $b:ident, $m:ident, $w:ident, $r:ident, $c:ident, $prior:ident,
+        $extra:tt] $field:ident) => {
+        field(&$c.$field, $prior.map(|p| &p.$field), conversions!(@to_api $kind))
     };
     (@to_api secret) => { |s: &SecretString| s.expose().to_owned() };
     (@to_api prompt) => { |p: &String| canonical(p, &PROMPTS).to_owned() };
+    (@to_api identity_update_behavior) => {
+        |b: &String| canonical(b, &IDENTITY_UPDATE_BEHAVIORS).to_owned()
+    };
     (@to_api header_attributes) => {
         |items: &Vec<HeaderAttributeModel>| items.iter().map(header_attribute_body).collect()
     };
     (@to_api plain) => { Clone::clone };
-    (@model secret $c:ident $field:ident) => {
+    (@model [$(read_only)? secret] [$a:ident, $b:ident, $m:ident, $w:ident, $r:ident,
+        $c:ident, $prior:ident, $extra:tt] $field:ident) => {
         Attr::from_option($c.$field.clone().map(SecretString::new))
     };
-    (@model header_attributes $c:ident $field:ident) => {
+    (@model [header_attributes] [$a:ident, $b:ident, $m:ident, $w:ident, $r:ident, $c:ident,
+        $prior:ident, $extra:tt] $field:ident) => {
         Attr::from_option(
             $c.$field
                 .as_ref()
                 .map(|items| items.iter().map(header_attribute_from_api).collect()),
         )
     };
-    (@model $kind:ident $c:ident $field:ident) => {
+    (@model [$($kind:ident)*] [$a:ident, $b:ident, $m:ident, $w:ident, $r:ident, $c:ident,
+        $prior:ident, $extra:tt] $field:ident) => {
         Attr::from_option($c.$field.clone())
-    };
-    ($($fields:tt)*) => {
-        config_conversions! { @next (c, prior) [] [] $($fields)* }
     };
 }
 
+/// `config_body` and `config_from_api`. `client_secret_wo` is sent as `client_secret` (see
+/// `body`) and never read back; `client_secret_wo_version` is Terraform's alone, and the state
+/// keeps the planned value (see `normalize`).
+macro_rules! config_conversions {
+    ($($fields:tt)*) => {
+        conversions! {
+            @next [config_body, config_from_api, ConfigModel, IdentityProviderConfigBody,
+                IdentityProviderConfig, c, prior,
+                [client_secret_wo: Attr::Null, client_secret_wo_version: Attr::Null,]]
+            [] [] $($fields)*
+        }
+    };
+}
+
+/// `scim_body` and `scim_from_api`; `scim_base_url` and `secret` are Cloudflare's and never
+/// sent.
+macro_rules! scim_conversions {
+    ($($fields:tt)*) => {
+        conversions! {
+            @next [scim_body, scim_from_api, ScimConfigModel, ScimConfigBody, ScimConfig, s,
+                prior, []]
+            [] [] $($fields)*
+        }
+    };
+}
+
+crate::identity_provider_scim_fields!(scim_conversions);
 crate::identity_provider_config_fields!(config_conversions);
 
 fn header_attribute_from_api(h: &HeaderAttribute) -> HeaderAttributeModel {
@@ -195,28 +222,6 @@ fn header_attribute_body(item: &HeaderAttributeModel) -> HeaderAttribute {
     HeaderAttribute {
         attribute_name: item.attribute_name.known().cloned(),
         header_name: item.header_name.known().cloned(),
-    }
-}
-
-fn scim_body(s: &ScimConfigModel, prior: Option<&ScimConfigModel>) -> ScimConfigBody {
-    // `scim_base_url` and `secret` are computed by Cloudflare and never sent.
-    ScimConfigBody {
-        enabled: field(&s.enabled, prior.map(|p| &p.enabled), |b| *b),
-        identity_update_behavior: field(
-            &s.identity_update_behavior,
-            prior.map(|p| &p.identity_update_behavior),
-            |b| canonical(b, &IDENTITY_UPDATE_BEHAVIORS).to_owned(),
-        ),
-        seat_deprovision: field(
-            &s.seat_deprovision,
-            prior.map(|p| &p.seat_deprovision),
-            |b| *b,
-        ),
-        user_deprovision: field(
-            &s.user_deprovision,
-            prior.map(|p| &p.user_deprovision),
-            |b| *b,
-        ),
     }
 }
 
@@ -241,17 +246,6 @@ pub fn from_api(api: &IdentityProvider, scope: &Scope) -> IdentityProviderModel 
             .saml_certificate_set
             .as_ref()
             .map_or(Attr::Null, saml_certificate_set_from_api),
-    }
-}
-
-fn scim_from_api(s: &ScimConfig) -> ScimConfigModel {
-    ScimConfigModel {
-        enabled: Attr::from_option(s.enabled),
-        identity_update_behavior: Attr::from_option(s.identity_update_behavior.clone()),
-        scim_base_url: Attr::from_option(s.scim_base_url.clone()),
-        seat_deprovision: Attr::from_option(s.seat_deprovision),
-        secret: Attr::from_option(s.secret.clone().map(SecretString::new)),
-        user_deprovision: Attr::from_option(s.user_deprovision),
     }
 }
 

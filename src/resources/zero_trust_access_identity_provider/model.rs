@@ -30,42 +30,69 @@ crate::tf_object! {
     }
 }
 
-/// Builds [`ConfigModel`] from the API's field list (see
-/// [`identity_provider_config_fields`](crate::identity_provider_config_fields)), adding the
-/// attributes only Terraform has.
-macro_rules! config_model {
-    (@next [$($done:tt)*]) => {
+/// Builds a model struct from one of the API's field lists (see
+/// [`identity_provider_config_fields`](crate::identity_provider_config_fields)), with the
+/// attributes only Terraform has added at the end. Secrets become [`SecretString`]s.
+macro_rules! model_from_fields {
+    (@next $header:tt [$($done:tt)*]) => {
+        model_from_fields! { @emit $header [$($done)*] }
+    };
+    (@emit [$(#[$meta:meta])* $name:ident [$($extra:tt)*]] [$($done:tt)*]) => {
         crate::tf_object! {
-            /// `config`.
-            pub struct ConfigModel {
-                $($done)*
-                /// OAuth client secret, write-only: only ever in a configuration, null in plan
-                /// and state.
-                client_secret_wo: SecretString,
-                /// Version label whose change sends `client_secret_wo`.
-                client_secret_wo_version: String,
-            }
+            $(#[$meta])*
+            pub struct $name { $($done)* $($extra)* }
         }
     };
-    (@next [$($done:tt)*] $(#[$doc:meta])* $field:ident : $ty:ty [secret], $($rest:tt)*) => {
-        config_model! { @next [$($done)* $(#[$doc])* $field: SecretString,]
+    (@next $header:tt [$($done:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [$(read_only)? secret], $($rest:tt)*
+    ) => {
+        model_from_fields! { @next $header [$($done)* $(#[$doc])* $field: SecretString,]
             $($rest)* }
     };
-    (@next [$($done:tt)*]
+    (@next $header:tt [$($done:tt)*]
         $(#[$doc:meta])* $field:ident : $ty:ty [header_attributes], $($rest:tt)*
     ) => {
-        config_model! { @next
+        model_from_fields! { @next $header
             [$($done)* $(#[$doc])* $field: Vec<HeaderAttributeModel>,]
             $($rest)* }
     };
-    (@next [$($done:tt)*] $(#[$doc:meta])* $field:ident : $ty:ty [$kind:ident], $($rest:tt)*) => {
-        config_model! { @next [$($done)* $(#[$doc])* $field: $ty,]
-            $($rest)* }
-    };
-    ($($fields:tt)*) => {
-        config_model! { @next [] $($fields)* }
+    (@next $header:tt [$($done:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [$($kind:ident)*], $($rest:tt)*
+    ) => {
+        model_from_fields! { @next $header [$($done)* $(#[$doc])* $field: $ty,] $($rest)* }
     };
 }
+
+/// Builds [`ConfigModel`].
+macro_rules! config_model {
+    ($($fields:tt)*) => {
+        model_from_fields! {
+            @next
+            [
+                /// `config`.
+                ConfigModel [
+                    /// OAuth client secret, write-only: only ever in a configuration, null in
+                    /// plan and state.
+                    client_secret_wo: SecretString,
+                    /// Version label whose change sends `client_secret_wo`.
+                    client_secret_wo_version: String,
+                ]
+            ]
+            []
+            $($fields)*
+        }
+    };
+}
+
+/// Builds [`ScimConfigModel`].
+macro_rules! scim_model {
+    ($($fields:tt)*) => {
+        model_from_fields! { @next [/// `scim_config`.
+            ScimConfigModel []] [] $($fields)* }
+    };
+}
+
+crate::identity_provider_scim_fields!(scim_model);
 
 crate::identity_provider_config_fields!(config_model);
 
@@ -76,24 +103,6 @@ crate::tf_object! {
         "attribute_name" => attribute_name: String,
         /// Request header.
         "header_name" => header_name: String,
-    }
-}
-
-crate::tf_object! {
-    /// `scim_config`.
-    pub struct ScimConfigModel {
-        /// SCIM on.
-        "enabled" => enabled: bool,
-        /// What SCIM events do to identities.
-        "identity_update_behavior" => identity_update_behavior: String,
-        /// SCIM endpoint (computed).
-        "scim_base_url" => scim_base_url: String,
-        /// Remove seats on deprovision.
-        "seat_deprovision" => seat_deprovision: bool,
-        /// SCIM bearer secret (computed).
-        "secret" => secret: SecretString,
-        /// Revoke sessions on deprovision.
-        "user_deprovision" => user_deprovision: bool,
     }
 }
 
