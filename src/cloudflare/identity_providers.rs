@@ -419,7 +419,6 @@ impl Client {
                         Err(found_error @ Error::AmbiguousCreate { .. }) => {
                             return Err(found_error)
                         }
-                        Err(cancelled @ Error::Cancelled { .. }) => return Err(cancelled),
                         Err(list_error) => {
                             // Sending again without knowing could make a duplicate; the original
                             // failure is what the caller needs to see.
