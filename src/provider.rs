@@ -215,6 +215,10 @@ impl Provider for CloudflareProvider {
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
         crate::resources::all()
     }
+
+    fn data_sources(&self) -> Vec<Arc<dyn crate::framework::DataSource>> {
+        crate::data_sources::all()
+    }
 }
 
 fn process_env(name: &str) -> Option<String> {

@@ -90,6 +90,29 @@ pub fn unknown_paths(value: &Value) -> Vec<AttributePath> {
     paths
 }
 
+/// A copy of `value` with every unknown replaced by null, so that a partial state can be saved.
+pub fn unknowns_as_null(value: &Value) -> Value {
+    match value {
+        Value::Unknown(_) => Value::Null,
+        Value::List(items) => Value::List(items.iter().map(unknowns_as_null).collect()),
+        Value::Set(items) => Value::Set(items.iter().map(unknowns_as_null).collect()),
+        Value::Tuple(items) => Value::Tuple(items.iter().map(unknowns_as_null).collect()),
+        Value::Map(entries) | Value::Object(entries) => {
+            let nulled = entries
+                .iter()
+                .map(|(k, v)| (k.clone(), unknowns_as_null(v)))
+                .collect();
+            if matches!(value, Value::Map(_)) {
+                Value::Map(nulled)
+            } else {
+                Value::Object(nulled)
+            }
+        }
+        Value::Dynamic(ty, inner) => Value::Dynamic(ty.clone(), Box::new(unknowns_as_null(inner))),
+        other => other.clone(),
+    }
+}
+
 fn collect_unknown(value: &Value, steps: &mut Vec<PathStep>, out: &mut Vec<AttributePath>) {
     let mut descend = |step: PathStep, child: &Value, steps: &mut Vec<PathStep>| {
         steps.push(step);
@@ -523,6 +546,23 @@ mod tests {
         ])
     }
 
+    /// The plan for creating `config()` with `mode` set: what the API decides is unknown.
+    fn created(mode: &str) -> Value {
+        object(&[
+            ("id", Value::unknown()),
+            ("name", "login".into()),
+            ("mode", mode.into()),
+            ("updated_at", Value::unknown()),
+            ("etag", Value::unknown()),
+            ("region", Value::unknown()),
+            (
+                "config",
+                config_object("cid".into(), "login".into(), Value::unknown()),
+            ),
+            ("rules", Value::List(vec![rule("a", Value::unknown())])),
+        ])
+    }
+
     /// Configuration matching `prior`.
     fn config() -> Value {
         object(&[
@@ -572,19 +612,7 @@ mod tests {
                 prior: Value::Null,
                 proposed: with(config(), &[("secret", "s3cr3t".into())]),
                 config: with(config(), &[("secret", "s3cr3t".into())]),
-                planned: object(&[
-                    ("id", unknown()),
-                    ("name", "login".into()),
-                    ("mode", "auto".into()),
-                    ("updated_at", unknown()),
-                    ("etag", unknown()),
-                    ("region", unknown()),
-                    (
-                        "config",
-                        config_object("cid".into(), "login".into(), unknown()),
-                    ),
-                    ("rules", Value::List(vec![rule("a", unknown())])),
-                ]),
+                planned: created("auto"),
                 requires_replace: vec![],
             },
             Case {
@@ -592,16 +620,7 @@ mod tests {
                 prior: Value::Null,
                 proposed: with(config(), &[("config", Value::Null)]),
                 config: with(config(), &[("config", Value::Null)]),
-                planned: object(&[
-                    ("id", unknown()),
-                    ("name", "login".into()),
-                    ("mode", "auto".into()),
-                    ("updated_at", unknown()),
-                    ("etag", unknown()),
-                    ("region", unknown()),
-                    ("config", unknown()),
-                    ("rules", Value::List(vec![rule("a", unknown())])),
-                ]),
+                planned: with(created("auto"), &[("config", unknown())]),
                 requires_replace: vec![],
             },
             Case {
@@ -737,19 +756,7 @@ mod tests {
                 prior: Value::Null,
                 proposed: with(config(), &[("mode", "manual".into())]),
                 config: with(config(), &[("mode", "manual".into())]),
-                planned: object(&[
-                    ("id", unknown()),
-                    ("name", "login".into()),
-                    ("mode", "manual".into()),
-                    ("updated_at", unknown()),
-                    ("etag", unknown()),
-                    ("region", unknown()),
-                    (
-                        "config",
-                        config_object("cid".into(), "login".into(), unknown()),
-                    ),
-                    ("rules", Value::List(vec![rule("a", unknown())])),
-                ]),
+                planned: created("manual"),
                 requires_replace: vec![],
             },
         ];

@@ -1,7 +1,9 @@
-//! The `Provider` trait: the provider's own schema, its configuration, and the resources it
-//! offers.
+//! The `Provider` trait: the provider's own schema, its configuration, and the resource, data
+//! source and list resource types it offers.
 
+use super::data_source::DataSource;
 use super::diagnostics::Diagnostics;
+use super::list::ListResource;
 use super::resource::{Context, Resource};
 use super::schema::Schema;
 use super::value::Value;
@@ -18,7 +20,7 @@ pub trait Provider: Send + Sync + 'static {
     /// The provider type name, e.g. `cloudflare`.
     fn type_name(&self) -> &'static str;
 
-    /// The schema of the `provider "..." {}` block.
+    /// The schema of the `provider "..." {}` block. The server asks once and keeps it.
     fn schema(&self) -> Schema;
 
     /// Checks a configuration that may still contain unknown values.
@@ -35,4 +37,14 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The managed resource types this provider offers.
     fn resources(&self) -> Vec<Arc<dyn Resource>>;
+
+    /// The data source types this provider offers.
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        Vec::new()
+    }
+
+    /// The list resource types this provider offers (for `terraform query`).
+    fn list_resources(&self) -> Vec<Arc<dyn ListResource>> {
+        Vec::new()
+    }
 }

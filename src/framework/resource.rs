@@ -1,8 +1,11 @@
 //! The `Resource` trait and the request/response types of each operation.
 //!
-//! Terraform has no create, update or delete RPCs: the framework decides which one to call
-//! from null prior or planned state, runs the generic planning rules from `plan`, and then
-//! lets the resource adjust the plan.
+//! Every operation has the same calling convention, `(ctx, request, &mut response)`: the
+//! framework server (`server`) fills the response with what Terraform should keep if the
+//! resource writes nothing (for example the prior state on read and update), calls the
+//! resource, then checks and completes what came back. A resource only says how to reach its
+//! remote object; choosing create, update or delete and every rule Terraform enforces on the
+//! results belong to the server.
 
 use super::diagnostics::Diagnostics;
 use super::path::AttributePath;
@@ -39,6 +42,20 @@ impl Context {
     }
 }
 
+/// Input to `validate_config` of resources and data sources.
+#[derive(Debug, Clone)]
+pub struct ValidateConfigRequest {
+    /// The configuration; it may contain unknown values.
+    pub config: Value,
+}
+
+/// Output of `validate_config`.
+#[derive(Debug, Clone, Default)]
+pub struct ValidateConfigResponse {
+    /// Problems found.
+    pub diagnostics: Diagnostics,
+}
+
 /// Input to [`Resource::read`].
 #[derive(Debug, Clone)]
 pub struct ReadRequest {
@@ -46,17 +63,34 @@ pub struct ReadRequest {
     pub prior_state: Value,
     /// Private data stored with the state by an earlier call.
     pub private: Vec<u8>,
+    /// The identity Terraform holds; null when it has none yet.
+    pub identity: Value,
 }
 
-/// Output of [`Resource::read`].
+/// Output of [`Resource::read`]. It arrives as "nothing changed": the prior state, private
+/// data and identity.
 #[derive(Debug, Clone, Default)]
 pub struct ReadResponse {
     /// The refreshed state; null means the object is gone and Terraform forgets it.
     pub new_state: Value,
     /// Private data to keep with the state.
     pub private: Vec<u8>,
+    /// The object's identity; only for resources with an identity schema.
+    pub identity: Value,
     /// Problems found.
     pub diagnostics: Diagnostics,
+}
+
+impl ReadResponse {
+    /// The response a read that changes nothing gives.
+    pub fn unchanged(request: &ReadRequest) -> Self {
+        Self {
+            new_state: request.prior_state.clone(),
+            private: request.private.clone(),
+            identity: request.identity.clone(),
+            diagnostics: Diagnostics::new(),
+        }
+    }
 }
 
 /// Input to [`Resource::modify_plan`].
@@ -71,7 +105,7 @@ pub struct ModifyPlanRequest {
 /// What [`Resource::modify_plan`] may change. It arrives filled with the framework's plan.
 #[derive(Debug, Clone, Default)]
 pub struct ModifyPlanResponse {
-    /// The planned state; null when destroying.
+    /// The planned state; never null here, since destroys do not reach the resource.
     pub planned_state: Value,
     /// Attributes whose change replaces the object.
     pub requires_replace: Vec<AttributePath>,
@@ -97,9 +131,13 @@ pub struct UpdateRequest {
     pub planned_state: Value,
     /// The configuration, including write-only values the plan does not carry.
     pub config: Value,
+    /// The identity before the update; null when the resource has none.
+    pub prior_identity: Value,
 }
 
-/// Output of create and update.
+/// Output of create and update. A create's response arrives empty (nothing exists yet); an
+/// update's arrives holding the prior state, private data and identity, since an update that
+/// fails leaves the object as it was.
 #[derive(Debug, Clone, Default)]
 pub struct ApplyResponse {
     /// The new, wholly known state. Leave it null when nothing was created; on a partial
@@ -107,9 +145,16 @@ pub struct ApplyResponse {
     pub new_state: Value,
     /// Private data to keep with the state.
     pub private: Vec<u8>,
+    /// The object's identity; only for resources with an identity schema.
+    pub identity: Value,
     /// Problems found.
     pub diagnostics: Diagnostics,
 }
+
+/// Output of [`Resource::create`].
+pub type CreateResponse = ApplyResponse;
+/// Output of [`Resource::update`].
+pub type UpdateResponse = ApplyResponse;
 
 /// Input to [`Resource::delete`].
 #[derive(Debug, Clone)]
@@ -118,12 +163,46 @@ pub struct DeleteRequest {
     pub prior_state: Value,
 }
 
-/// Output of [`Resource::import`].
+/// Output of [`Resource::delete`]. Any error keeps the state, since the object is still there.
+#[derive(Debug, Clone, Default)]
+pub struct DeleteResponse {
+    /// Problems found.
+    pub diagnostics: Diagnostics,
+}
+
+/// Input to [`Resource::import_state`].
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    /// The ID the user gave `terraform import` or an `import` block.
+    pub id: String,
+}
+
+/// Output of [`Resource::import_state`].
 #[derive(Debug, Clone, Default)]
 pub struct ImportResponse {
     /// A state holding at least what `read` needs to find the object; Terraform reads it next.
     pub state: Value,
+    /// The object's identity; only for resources with an identity schema.
+    pub identity: Value,
     /// Problems found, e.g. a malformed import ID.
+    pub diagnostics: Diagnostics,
+}
+
+/// Input to [`Resource::upgrade_state`].
+#[derive(Debug, Clone)]
+pub struct UpgradeStateRequest {
+    /// The schema version the state was written with; always older than the current one.
+    pub version: i64,
+    /// The stored state as JSON (numbers possibly rounded to f64).
+    pub raw_state: serde_json::Value,
+}
+
+/// Output of [`Resource::upgrade_state`].
+#[derive(Debug, Clone, Default)]
+pub struct UpgradeStateResponse {
+    /// The state in the current schema; null when the upgrade failed.
+    pub state: Value,
+    /// Problems found.
     pub diagnostics: Diagnostics,
 }
 
@@ -133,19 +212,31 @@ pub trait Resource: Send + Sync + 'static {
     /// The resource type name, e.g. `cloudflare_zero_trust_access_identity_provider`.
     fn type_name(&self) -> &'static str;
 
-    /// The schema, including its version.
-    fn schema(&self) -> &Schema;
+    /// The schema, including its version. The server asks once and keeps it.
+    fn schema(&self) -> Schema;
+
+    /// The schema of the object's identity (what `terraform query` lists and import blocks may
+    /// name), or `None` for a resource without one. The server asks once and keeps it.
+    fn identity_schema(&self) -> Option<Schema> {
+        None
+    }
 
     /// Checks a configuration that may contain unknown values. Runs at validate, plan and
     /// apply time, before the provider is configured.
-    fn validate_config(&self, _config: &Value, _diagnostics: &mut Diagnostics) {}
+    async fn validate_config(
+        &self,
+        _ctx: &Context,
+        _request: ValidateConfigRequest,
+        _response: &mut ValidateConfigResponse,
+    ) {
+    }
 
     /// Adjusts the framework's plan (which already applied defaults, unknown-marking,
     /// state-for-unknown and requires-replace). Not called for destroys.
     async fn modify_plan(
         &self,
         _ctx: &Context,
-        _request: &ModifyPlanRequest,
+        _request: ModifyPlanRequest,
         _response: &mut ModifyPlanResponse,
     ) {
     }
@@ -154,40 +245,45 @@ pub trait Resource: Send + Sync + 'static {
     async fn read(&self, ctx: &Context, request: ReadRequest, response: &mut ReadResponse);
 
     /// Creates the remote object.
-    async fn create(&self, ctx: &Context, request: CreateRequest, response: &mut ApplyResponse);
+    async fn create(&self, ctx: &Context, request: CreateRequest, response: &mut CreateResponse);
 
     /// Updates the remote object in place.
-    async fn update(&self, ctx: &Context, request: UpdateRequest, response: &mut ApplyResponse);
+    async fn update(&self, ctx: &Context, request: UpdateRequest, response: &mut UpdateResponse);
 
     /// Deletes the remote object.
-    async fn delete(&self, ctx: &Context, request: DeleteRequest, diagnostics: &mut Diagnostics);
+    async fn delete(&self, ctx: &Context, request: DeleteRequest, response: &mut DeleteResponse);
 
     /// Starts an import from a user-supplied ID. The default refuses import.
-    async fn import(&self, _ctx: &Context, _id: &str, response: &mut ImportResponse) {
+    async fn import_state(
+        &self,
+        _ctx: &Context,
+        _request: ImportRequest,
+        response: &mut ImportResponse,
+    ) {
         response.diagnostics.error(
             "Resource Import Not Implemented",
             format!("{} cannot be imported.", self.type_name()),
         );
     }
 
-    /// Moves state written with an older schema version (as raw JSON, numbers possibly
-    /// rounded to f64) to the current version. Current-version state never reaches this.
-    fn upgrade_state(
+    /// Moves state written with an older schema version to the current version.
+    /// Current-version state never reaches this. The default refuses every older version.
+    async fn upgrade_state(
         &self,
-        version: i64,
-        _raw_state: &serde_json::Value,
-        diagnostics: &mut Diagnostics,
-    ) -> Option<Value> {
-        diagnostics.error(
+        _ctx: &Context,
+        request: UpgradeStateRequest,
+        response: &mut UpgradeStateResponse,
+    ) {
+        response.diagnostics.error(
             "Unsupported State Version",
             format!(
-                "The state of this {} was written with schema version {version}, which this \
+                "The state of this {} was written with schema version {}, which this \
                  provider cannot upgrade to version {}. Remove it with `terraform state rm` \
                  and import it again.",
                 self.type_name(),
+                request.version,
                 self.schema().version
             ),
         );
-        None
     }
 }

@@ -2,7 +2,7 @@
 //! this provider always answers in msgpack.
 
 use super::codec::{json, msgpack, CodecError};
-use crate::framework::{Diagnostic, Type, Value};
+use crate::framework::{Diagnostic, Diagnostics, Schema, Type, Value};
 use crate::proto::tfplugin6 as proto;
 
 /// Decodes a value Terraform sent. An absent or empty `DynamicValue` is null.
@@ -20,6 +20,41 @@ pub(crate) fn encode(value: &Value, ty: &Type) -> Result<proto::DynamicValue, Co
         msgpack: msgpack::encode(value, ty)?,
         json: Vec::new(),
     })
+}
+
+/// Decodes the values of one request with the schema of its type, each named for the error
+/// should it not fit. An unknown type (no schema) or any value that does not fit fails the
+/// whole request.
+pub(crate) fn decode_all<'s, const N: usize>(
+    schema: Result<&'s Schema, Diagnostic>,
+    values: [(&str, Option<&proto::DynamicValue>); N],
+) -> Result<(&'s Schema, [Value; N]), Diagnostics> {
+    let schema = schema?;
+    let ty = schema.value_type();
+    let mut diagnostics = Diagnostics::new();
+    let decoded = values.map(|(what, value)| {
+        decode(value, &ty).unwrap_or_else(|error| {
+            diagnostics.push(decode_error(what, error));
+            Value::Null
+        })
+    });
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok((schema, decoded))
+}
+
+/// Encodes a value the provider produced; a value that does not fit the schema becomes an
+/// error in `diagnostics` and no value.
+pub(crate) fn encode_or_report(
+    value: &Value,
+    schema: &Schema,
+    what: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<proto::DynamicValue> {
+    encode(value, &schema.value_type())
+        .map_err(|error| diagnostics.push(encode_error(what, error)))
+        .ok()
 }
 
 /// The diagnostic for a value from Terraform that could not be read as `what`.

@@ -1,8 +1,8 @@
 //! The tfplugin6 `Provider` gRPC service: the only place protocol messages are converted to
 //! and from framework types.
 //!
-//! Every RPC has the same shape (see `rpc/`): look up the resource, decode the request's values
-//! with the schema's type, call the framework or the resource, encode the answer. Problems a
+//! Every RPC has the same shape (see `rpc/`): decode the request's values with the schema the
+//! framework server holds for its type, call the framework server, encode the answer. Problems a
 //! user can act on travel as diagnostics inside an `Ok` response; a gRPC error status is kept
 //! for failures of the service itself. RPCs this provider does not offer (identity, lists,
 //! actions, functions, ephemeral resources, state stores, moves, config generation) answer
@@ -16,60 +16,24 @@ mod schema;
 #[cfg(test)]
 mod tests;
 
-use crate::framework::resource::Context;
-use crate::framework::{Provider, ProviderData, Resource, Schema};
+use crate::framework::server::Server;
+use crate::framework::Provider;
 use crate::proto::tfplugin6 as proto;
 use crate::proto::tfplugin6::provider_server::{self, ProviderServer};
-use std::collections::BTreeMap;
-use std::sync::{Arc, PoisonError, RwLock};
-use tokio_util::sync::CancellationToken;
+use std::sync::Arc;
 use tonic::{Request, Response, Status};
 
-/// Serves one framework [`Provider`] over tfplugin6.
+/// Serves one framework [`Provider`] over tfplugin6, through the framework [`Server`].
+#[derive(Debug)]
 pub struct ProviderService {
-    provider: Arc<dyn Provider>,
-    provider_schema: Schema,
-    resources: BTreeMap<&'static str, Arc<dyn Resource>>,
-    session: RwLock<Session>,
-}
-
-/// What the service learns while Terraform talks to it.
-struct Session {
-    /// Set by `ConfigureProvider`.
-    data: Option<ProviderData>,
-    /// Set by `ConfigureProvider`.
-    terraform_version: Option<String>,
-    /// Cancelled by `StopProvider`, then replaced so later calls can run.
-    cancel: CancellationToken,
-}
-
-impl std::fmt::Debug for ProviderService {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProviderService")
-            .field("provider", &self.provider.type_name())
-            .field("resources", &self.resources.keys().collect::<Vec<_>>())
-            .finish()
-    }
+    server: Server,
 }
 
 impl ProviderService {
     /// Wraps a provider.
     pub fn new(provider: Arc<dyn Provider>) -> Self {
-        let provider_schema = provider.schema();
-        let resources = provider
-            .resources()
-            .into_iter()
-            .map(|resource| (resource.type_name(), resource))
-            .collect();
         Self {
-            provider,
-            provider_schema,
-            resources,
-            session: RwLock::new(Session {
-                data: None,
-                terraform_version: None,
-                cancel: CancellationToken::new(),
-            }),
+            server: Server::new(provider),
         }
     }
 
@@ -79,20 +43,6 @@ impl ProviderService {
         ProviderServer::new(self)
             .max_decoding_message_size(LIMIT)
             .max_encoding_message_size(LIMIT)
-    }
-
-    /// The context handed to provider and resource code for one call.
-    fn context(&self) -> Context {
-        let session = self.session.read().unwrap_or_else(PoisonError::into_inner);
-        Context {
-            cancel: session.cancel.clone(),
-            data: session.data.clone(),
-            terraform_version: session.terraform_version.clone(),
-        }
-    }
-
-    fn resource(&self, type_name: &str) -> Option<&Arc<dyn Resource>> {
-        self.resources.get(type_name)
     }
 }
 
@@ -126,7 +76,8 @@ impl provider_server::Provider for ProviderService {
         request: Request<proto::validate_resource_config::Request>,
     ) -> Result<Response<proto::validate_resource_config::Response>, Status> {
         Ok(Response::new(
-            self.validate_resource_config_rpc(request.into_inner()),
+            self.validate_resource_config_rpc(request.into_inner())
+                .await,
         ))
     }
 
@@ -135,7 +86,8 @@ impl provider_server::Provider for ProviderService {
         request: Request<proto::validate_data_resource_config::Request>,
     ) -> Result<Response<proto::validate_data_resource_config::Response>, Status> {
         Ok(Response::new(
-            self.validate_data_resource_config_rpc(request.into_inner()),
+            self.validate_data_resource_config_rpc(request.into_inner())
+                .await,
         ))
     }
 
@@ -144,7 +96,7 @@ impl provider_server::Provider for ProviderService {
         request: Request<proto::upgrade_resource_state::Request>,
     ) -> Result<Response<proto::upgrade_resource_state::Response>, Status> {
         Ok(Response::new(
-            self.upgrade_resource_state_rpc(request.into_inner()),
+            self.upgrade_resource_state_rpc(request.into_inner()).await,
         ))
     }
 
@@ -198,7 +150,7 @@ impl provider_server::Provider for ProviderService {
         request: Request<proto::read_data_source::Request>,
     ) -> Result<Response<proto::read_data_source::Response>, Status> {
         Ok(Response::new(
-            self.read_data_source_rpc(request.into_inner()),
+            self.read_data_source_rpc(request.into_inner()).await,
         ))
     }
 

@@ -5,13 +5,16 @@
 use super::codec::msgpack;
 use super::ProviderService;
 use crate::framework::resource::{
-    ApplyResponse, Context, CreateRequest, DeleteRequest, ImportResponse, ModifyPlanRequest,
-    ModifyPlanResponse, ReadRequest, ReadResponse, UpdateRequest,
+    ApplyResponse, Context, CreateRequest, DeleteRequest, DeleteResponse, ImportRequest,
+    ImportResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse,
+    UpdateRequest, UpgradeStateRequest, UpgradeStateResponse, ValidateConfigRequest,
+    ValidateConfigResponse,
 };
 use crate::framework::schema::{Nesting, StateForUnknown};
+use crate::framework::server::tests::{FakeLookup, LOOKUP};
 use crate::framework::{
-    Attribute, AttributePath, Block, Diagnostics, Number, Provider, ProviderData, Resource, Schema,
-    Type, Value,
+    Attribute, AttributePath, Block, DataSource, Diagnostics, Number, Provider, ProviderData,
+    Resource, Schema, Type, Value,
 };
 use crate::proto::tfplugin6 as proto;
 use proto::provider_client::ProviderClient;
@@ -93,10 +96,16 @@ impl Provider for TestProvider {
     }
 
     fn resources(&self) -> Vec<Arc<dyn Resource>> {
-        vec![Arc::new(Thing {
-            schema: thing_schema(),
-        })]
+        vec![Arc::new(Thing)]
     }
+
+    fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
+        vec![Arc::new(FakeLookup)]
+    }
+}
+
+fn lookup_type() -> Type {
+    FakeLookup.schema().value_type()
 }
 
 fn thing_schema() -> Schema {
@@ -162,9 +171,7 @@ fn with(base: &Value, values: &[(&str, Value)]) -> Value {
     object
 }
 
-struct Thing {
-    schema: Schema,
-}
+struct Thing;
 
 impl Thing {
     fn store<'a>(ctx: &'a Context, diagnostics: &mut Diagnostics) -> Option<&'a Store> {
@@ -183,13 +190,18 @@ impl Resource for Thing {
         THING
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(&self) -> Schema {
+        thing_schema()
     }
 
-    fn validate_config(&self, config: &Value, diagnostics: &mut Diagnostics) {
-        if config.attr("name").as_str() == Some("invalid") {
-            diagnostics.attribute_error(
+    async fn validate_config(
+        &self,
+        _ctx: &Context,
+        request: ValidateConfigRequest,
+        response: &mut ValidateConfigResponse,
+    ) {
+        if request.config.attr("name").as_str() == Some("invalid") {
+            response.diagnostics.attribute_error(
                 AttributePath::attribute("name"),
                 "Invalid Name",
                 "Pick another name.",
@@ -200,7 +212,7 @@ impl Resource for Thing {
     async fn modify_plan(
         &self,
         _ctx: &Context,
-        request: &ModifyPlanRequest,
+        request: ModifyPlanRequest,
         response: &mut ModifyPlanResponse,
     ) {
         if request.config.attr("name").as_str() == Some("forbidden") {
@@ -292,7 +304,8 @@ impl Resource for Thing {
         response.new_state = state;
     }
 
-    async fn delete(&self, ctx: &Context, request: DeleteRequest, diagnostics: &mut Diagnostics) {
+    async fn delete(&self, ctx: &Context, request: DeleteRequest, response: &mut DeleteResponse) {
+        let diagnostics = &mut response.diagnostics;
         let Some(store) = Self::store(ctx, diagnostics) else {
             return;
         };
@@ -304,7 +317,13 @@ impl Resource for Thing {
         store.objects.lock().unwrap().remove(id);
     }
 
-    async fn import(&self, _ctx: &Context, id: &str, response: &mut ImportResponse) {
+    async fn import_state(
+        &self,
+        _ctx: &Context,
+        request: ImportRequest,
+        response: &mut ImportResponse,
+    ) {
+        let id = request.id.as_str();
         if id.is_empty() || id.contains(' ') {
             response
                 .diagnostics
@@ -314,21 +333,23 @@ impl Resource for Thing {
         response.state = thing(&[("id", Value::from(id))]);
     }
 
-    fn upgrade_state(
+    async fn upgrade_state(
         &self,
-        version: i64,
-        raw_state: &serde_json::Value,
-        diagnostics: &mut Diagnostics,
-    ) -> Option<Value> {
-        if version != 0 {
+        _ctx: &Context,
+        request: UpgradeStateRequest,
+        response: &mut UpgradeStateResponse,
+    ) {
+        if request.version != 0 {
+            let diagnostics = &mut response.diagnostics;
             diagnostics.error("Unsupported State Version", "Only version 0 upgrades.");
-            return None;
+            return;
         }
-        Some(thing(&[
+        let raw_state = &request.raw_state;
+        response.state = thing(&[
             ("id", Value::opt_string(raw_state["id"].as_str())),
             ("name", Value::opt_string(raw_state["title"].as_str())),
             ("revision", Value::Number(Number::Int(0))),
-        ]))
+        ]);
     }
 }
 
@@ -455,7 +476,12 @@ async fn metadata_and_schemas() {
         .map(|r| r.type_name.as_str())
         .collect();
     assert_eq!(names, [THING]);
-    assert!(metadata.data_sources.is_empty());
+    let data_sources: Vec<_> = metadata
+        .data_sources
+        .iter()
+        .map(|d| d.type_name.as_str())
+        .collect();
+    assert_eq!(data_sources, [LOOKUP]);
 
     let schema = client
         .get_provider_schema(proto::get_provider_schema::Request {})
@@ -500,6 +526,46 @@ async fn metadata_and_schemas() {
     );
     assert!(description.deprecated);
     assert_eq!(description.deprecation_message, "Use name instead.");
+    let lookup_block = schema.data_source_schemas[LOOKUP].block.as_ref().unwrap();
+    let names: Vec<_> = lookup_block.attributes.iter().map(|a| &a.name).collect();
+    assert_eq!(names, ["query", "answer"]);
+}
+
+#[tokio::test]
+async fn data_sources_are_validated_and_read_through_the_framework() {
+    let (mut client, _) = start().await;
+    let lookup = |query: &str| {
+        let config = Value::object([("query", Value::from(query)), ("answer", Value::Null)]);
+        Some(encode_with(&config, &lookup_type()))
+    };
+    let validated = client
+        .validate_data_resource_config(proto::validate_data_resource_config::Request {
+            type_name: LOOKUP.into(),
+            config: lookup(""),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(summaries(&validated.diagnostics), ["Empty Query"]);
+    assert_eq!(validated.diagnostics[0].attribute, attribute("query"));
+    for (query, answer, errors) in [
+        ("weather", Value::from("answer to weather"), vec![]),
+        ("unknown", Value::Null, vec!["Unknown Value After Read"]),
+    ] {
+        let read = client
+            .read_data_source(proto::read_data_source::Request {
+                type_name: LOOKUP.into(),
+                config: lookup(query),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(summaries(&read.diagnostics), errors, "{query}");
+        let state = msgpack::decode(&read.state.unwrap().msgpack, &lookup_type()).unwrap();
+        assert_eq!(state.attr("answer"), &answer, "{query}");
+        assert_eq!(state.attr("query"), &Value::from(query));
+    }
 }
 
 #[tokio::test]

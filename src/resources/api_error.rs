@@ -1,18 +1,13 @@
 //! Turning API client errors into diagnostics: a short Title Case summary, then what failed,
-//! Cloudflare's own words, and what to do. The client's error text never contains
-//! credentials or secrets, so it is safe to show.
+//! Cloudflare's own words, and what to do, worded for the kind of object the call was about.
+//! The client's error text never contains credentials or secrets, so it is safe to show.
 
 use crate::cloudflare::{Client, Error};
 use crate::framework::Diagnostic;
+use crate::resources::kit::Wording;
 
 /// Cloudflare error codes that mean the credentials were rejected or lack permission.
 const CREDENTIAL_CODES: [i64; 6] = [6003, 9106, 9109, 10000, 10001, 9103];
-
-/// The API token permissions for identity providers, exactly as Cloudflare's token editor
-/// names them. Write covers everything; Read is enough for plan and refresh.
-pub const WRITE_PERMISSION: &str = "Access: Organizations, Identity Providers, and Groups Write";
-/// See [`WRITE_PERMISSION`].
-pub const READ_PERMISSION: &str = "Access: Organizations, Identity Providers, and Groups Read";
 
 /// The path every Cloudflare API root ends with.
 const API_ROOT_SUFFIX: &str = "/client/v4";
@@ -25,21 +20,37 @@ pub struct Operation<'a> {
     pub verb: &'a str,
     /// The object it was about.
     pub subject: &'a str,
+    /// How messages name that kind of object.
+    pub wording: &'a Wording,
 }
 
-/// The `terraform import` command for an identity provider. Terraform does not tell providers
-/// the address of the resource they work on, so the address is a placeholder that cannot be
-/// mistaken for a real one; Terraform prints the real address above the message ("with ...").
-pub fn import_command(owner_segment: &str, owner_id: &str, id: &str) -> String {
+/// The `terraform import` command for an object of `type_name`. Terraform does not tell
+/// providers the address of the resource they work on, so the address is a placeholder that
+/// cannot be mistaken for a real one; Terraform prints the real address above the message
+/// ("with ...").
+pub fn import_command(type_name: &str, owner_segment: &str, owner_id: &str, id: &str) -> String {
     format!(
-        "terraform import '<address of your {}>' {owner_segment}/{owner_id}/{id}",
-        "cloudflare_zero_trust_access_identity_provider resource"
+        "terraform import '<address of your {type_name} resource>' {owner_segment}/{owner_id}/{id}"
     )
 }
 
 /// The diagnostic for a failed API call made with `client`.
 pub fn diagnostic(client: &Client, operation: Operation<'_>, error: &Error) -> Diagnostic {
-    let Operation { verb, subject } = operation;
+    let Operation {
+        verb,
+        subject,
+        wording,
+    } = operation;
+    let Wording {
+        noun,
+        title,
+        type_name,
+        conflict_advice,
+        ..
+    } = *wording;
+    let conflict = format!("{title} Conflict");
+    let invalid = format!("Invalid {title} Configuration");
+    let may_exist = format!("{title} May Already Exist");
     let (summary, advice): (&str, String) = match error {
         Error::Config(_) => (
             "Invalid Provider Configuration",
@@ -52,26 +63,21 @@ pub fn diagnostic(client: &Client, operation: Operation<'_>, error: &Error) -> D
         _ if error.is_unknown_route() => ("Wrong Cloudflare API URL", unknown_route_advice(client)),
         Error::NotFound { .. } => (
             "Resource Not Found",
-            "Check that account_id or zone_id is right and that the credentials can see it; \
-             if the identity provider was deleted outside Terraform, refresh and apply again."
-                .into(),
+            format!(
+                "Check that account_id or zone_id is right and that the credentials can see \
+                 it; if the {noun} was deleted outside Terraform, refresh and apply again."
+            ),
         ),
         Error::Api { status, .. }
             if *status == 401
                 || *status == 403
                 || error.codes().iter().any(|c| CREDENTIAL_CODES.contains(c)) =>
         {
-            ("Invalid Credentials", credentials_advice(client))
+            ("Invalid Credentials", credentials_advice(client, wording))
         }
-        Error::Api { status: 409, .. } => (
-            "Identity Provider Conflict",
-            "An account or zone can have only one one-time PIN (onetimepin) identity provider. \
-             Import the existing one instead of creating another (its ID is in Settings → \
-             Authentication in the Zero Trust dashboard)."
-                .into(),
-        ),
+        Error::Api { status: 409, .. } => (&conflict, conflict_advice.into()),
         Error::Api { status, .. } if (400..500).contains(status) => (
-            "Invalid Identity Provider Configuration",
+            &invalid,
             "Cloudflare rejected the request; correct the attributes it names and apply again."
                 .into(),
         ),
@@ -120,18 +126,14 @@ pub fn diagnostic(client: &Client, operation: Operation<'_>, error: &Error) -> D
                 .into(),
         ),
         Error::AmbiguousCreate { candidates, .. } => (
-            "Identity Provider May Already Exist",
+            &may_exist,
             format!(
                 "Terraform cannot tell which of these was created by this apply: {}. Import the \
                  right one with `{}` and delete the others in the Zero Trust dashboard if they \
                  are duplicates.",
                 candidates.join(", "),
-                import_command("accounts", "<account_id>", "<id>")
+                import_command(type_name, "accounts", "<account_id>", "<id>")
             ),
-        ),
-        Error::Cancelled { .. } => (
-            "Operation Cancelled",
-            "The provider was stopped while the request was in progress.".into(),
         ),
         _ => (
             "Cloudflare API Error",
@@ -165,12 +167,17 @@ fn unknown_route_advice(client: &Client) -> String {
 /// What to check when the API rejects the credentials. Every call with the same credentials
 /// fails the same way, so the full advice comes once per configured provider; later failures
 /// point back to it instead of repeating it.
-fn credentials_advice(client: &Client) -> String {
+fn credentials_advice(client: &Client, wording: &Wording) -> String {
+    let Wording {
+        write_permission,
+        read_permission,
+        ..
+    } = *wording;
     if client.first_credentials_rejection() {
         format!(
             "Check the credentials: api_token (or CLOUDFLARE_API_TOKEN), or api_key and email. \
              They must be valid and not expired, and an API token needs the permission \
-             \"{WRITE_PERMISSION}\" for this account or zone (\"{READ_PERMISSION}\" is enough \
+             \"{write_permission}\" for this account or zone (\"{read_permission}\" is enough \
              for plan and refresh). Other calls rejected for the same reason in this run say so \
              without repeating this advice."
         )
@@ -191,6 +198,7 @@ mod tests {
         Operation {
             verb: "create",
             subject: "identity provider \"GitHub\"",
+            wording: &crate::resources::zero_trust_access_identity_provider::WORDING,
         }
     }
 
@@ -354,7 +362,12 @@ mod tests {
     #[test]
     fn import_commands_use_a_placeholder_that_cannot_pass_for_an_address() {
         assert_eq!(
-            import_command("accounts", "abc", "123"),
+            import_command(
+                "cloudflare_zero_trust_access_identity_provider",
+                "accounts",
+                "abc",
+                "123"
+            ),
             "terraform import '<address of your cloudflare_zero_trust_access_identity_provider \
              resource>' accounts/abc/123"
         );

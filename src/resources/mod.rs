@@ -1,7 +1,8 @@
 //! The managed resource types, one folder each, named after the Terraform type without its
-//! `cloudflare_` prefix, plus what they share (mapping API errors to diagnostics).
+//! `cloudflare_` prefix, plus what they share (`kit`, and mapping API errors to diagnostics).
 
 pub mod api_error;
+pub mod kit;
 pub mod zero_trust_access_identity_provider;
 
 use crate::framework::Resource;

@@ -19,7 +19,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use terraform_provider_cloudflare::cloudflare::{Client, Scope};
 use terraform_provider_cloudflare::framework::resource::{
-    ApplyResponse, Context, CreateRequest, DeleteRequest, ReadRequest, ReadResponse, UpdateRequest,
+    ApplyResponse, Context, CreateRequest, DeleteRequest, DeleteResponse, ReadRequest,
+    ReadResponse, UpdateRequest,
 };
 use terraform_provider_cloudflare::framework::schema::StateForUnknown;
 use terraform_provider_cloudflare::framework::{
@@ -206,8 +207,8 @@ impl Resource for AccessApplication {
         "cloudflare_zero_trust_access_application"
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(&self) -> Schema {
+        self.schema.clone()
     }
 
     async fn read(&self, _ctx: &Context, request: ReadRequest, response: &mut ReadResponse) {
@@ -262,7 +263,8 @@ impl Resource for AccessApplication {
         }
     }
 
-    async fn delete(&self, _ctx: &Context, request: DeleteRequest, diagnostics: &mut Diagnostics) {
+    async fn delete(&self, _ctx: &Context, request: DeleteRequest, response: &mut DeleteResponse) {
+        let diagnostics = &mut response.diagnostics;
         let Some(dir) = store_dir(diagnostics) else {
             return;
         };

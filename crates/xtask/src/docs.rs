@@ -108,21 +108,21 @@ pub fn generate(root: &Path) -> Result<Vec<Page>> {
             &provider.schema(),
         )?,
     }];
-    for resource in provider.resources() {
-        let type_name = resource.type_name();
+    let resources = provider
+        .resources()
+        .into_iter()
+        .map(|r| (PageKind::Resource, r.type_name(), r.schema()));
+    let data_sources = provider
+        .data_sources()
+        .into_iter()
+        .map(|d| (PageKind::DataSource, d.type_name(), d.schema()));
+    for (kind, type_name, schema) in resources.chain(data_sources) {
         let short = type_name
             .strip_prefix(&format!("{provider_name}_"))
             .unwrap_or(type_name);
         pages.push(Page {
-            path: PathBuf::from(format!("docs/resources/{short}.md")),
-            contents: resource_page(
-                root,
-                provider_name,
-                PageKind::Resource,
-                type_name,
-                short,
-                resource.schema(),
-            )?,
+            path: PathBuf::from(format!("docs/{}/{short}.md", kind.template_dir())),
+            contents: resource_page(root, provider_name, kind, type_name, short, &schema)?,
         });
     }
     Ok(pages)

@@ -10,10 +10,17 @@ impl ProviderService {
         proto::get_metadata::Response {
             server_capabilities: Some(server_capabilities()),
             resources: self
-                .resources
-                .keys()
-                .map(|name| proto::get_metadata::ResourceMetadata {
-                    type_name: (*name).to_owned(),
+                .server
+                .resource_schemas()
+                .map(|(name, _)| proto::get_metadata::ResourceMetadata {
+                    type_name: name.to_owned(),
+                })
+                .collect(),
+            data_sources: self
+                .server
+                .data_source_schemas()
+                .map(|(name, _)| proto::get_metadata::DataSourceMetadata {
+                    type_name: name.to_owned(),
                 })
                 .collect(),
             ..Default::default()

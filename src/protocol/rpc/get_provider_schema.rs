@@ -1,4 +1,4 @@
-//! `GetProviderSchema`: the provider's and every resource's schema.
+//! `GetProviderSchema`: the provider's, every resource's and every data source's schema.
 
 use super::server_capabilities;
 use crate::proto::tfplugin6 as proto;
@@ -7,13 +7,11 @@ use crate::protocol::{schema, ProviderService};
 impl ProviderService {
     pub(crate) fn get_provider_schema_rpc(&self) -> proto::get_provider_schema::Response {
         tracing::debug!(rpc = "GetProviderSchema", "handling");
+        let to_proto = |(name, s)| (String::from(name), schema::to_proto(s));
         proto::get_provider_schema::Response {
-            provider: Some(schema::to_proto(&self.provider_schema)),
-            resource_schemas: self
-                .resources
-                .iter()
-                .map(|(name, resource)| ((*name).to_owned(), schema::to_proto(resource.schema())))
-                .collect(),
+            provider: Some(schema::to_proto(self.server.provider_schema())),
+            resource_schemas: self.server.resource_schemas().map(to_proto).collect(),
+            data_source_schemas: self.server.data_source_schemas().map(to_proto).collect(),
             server_capabilities: Some(server_capabilities()),
             ..Default::default()
         }

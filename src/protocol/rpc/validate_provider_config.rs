@@ -1,6 +1,5 @@
 //! `ValidateProviderConfig`: the provider's own checks of its (possibly unknown) configuration.
 
-use crate::framework::Diagnostics;
 use crate::proto::tfplugin6 as proto;
 use crate::protocol::{diagnostics, dynamic_value, ProviderService};
 
@@ -10,11 +9,14 @@ impl ProviderService {
         request: proto::validate_provider_config::Request,
     ) -> proto::validate_provider_config::Response {
         tracing::debug!(rpc = "ValidateProviderConfig", "handling");
-        let mut diags = Diagnostics::new();
-        match dynamic_value::decode(request.config.as_ref(), &self.provider_schema.value_type()) {
-            Ok(config) => self.provider.validate_config(&config, &mut diags),
-            Err(error) => diags.push(dynamic_value::decode_error("provider configuration", error)),
-        }
+        let schema = Ok(self.server.provider_schema());
+        let diags = match dynamic_value::decode_all(
+            schema,
+            [("provider configuration", request.config.as_ref())],
+        ) {
+            Ok((_, [config])) => self.server.validate_provider_config(&config),
+            Err(diags) => diags,
+        };
         proto::validate_provider_config::Response {
             diagnostics: diagnostics::to_proto(&diags),
         }

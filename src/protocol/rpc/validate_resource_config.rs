@@ -1,56 +1,37 @@
-//! `ValidateResourceConfig`: write-only support of the client, then the resource's own checks.
+//! `ValidateResourceConfig`: the framework server checks write-only support of the client, then
+//! the resource checks its configuration.
 
-use super::unknown_resource_type;
-use crate::framework::plan::configured_write_only_paths;
-use crate::framework::Diagnostics;
+use crate::framework::server::ValidateResourceConfigRequest;
 use crate::proto::tfplugin6 as proto;
 use crate::protocol::{diagnostics, dynamic_value, ProviderService};
 
 impl ProviderService {
-    pub(crate) fn validate_resource_config_rpc(
+    pub(crate) async fn validate_resource_config_rpc(
         &self,
         request: proto::validate_resource_config::Request,
     ) -> proto::validate_resource_config::Response {
         tracing::debug!(rpc = "ValidateResourceConfig", type_name = %request.type_name, "handling");
-        let mut diags = Diagnostics::new();
-        self.validate_resource_config(&request, &mut diags);
+        let diags = match dynamic_value::decode_all(
+            self.server.resource_schema(&request.type_name),
+            [("resource configuration", request.config.as_ref())],
+        ) {
+            Ok((_, [config])) => {
+                let write_only_allowed = request
+                    .client_capabilities
+                    .is_some_and(|capabilities| capabilities.write_only_attributes_allowed);
+                let validate = ValidateResourceConfigRequest {
+                    config,
+                    write_only_allowed,
+                };
+                let server = &self.server;
+                server
+                    .validate_resource_config(&request.type_name, validate)
+                    .await
+            }
+            Err(diags) => diags,
+        };
         proto::validate_resource_config::Response {
             diagnostics: diagnostics::to_proto(&diags),
         }
-    }
-
-    fn validate_resource_config(
-        &self,
-        request: &proto::validate_resource_config::Request,
-        diags: &mut Diagnostics,
-    ) {
-        let Some(resource) = self.resource(&request.type_name) else {
-            diags.push(unknown_resource_type(&request.type_name));
-            return;
-        };
-        let schema = resource.schema();
-        let config = match dynamic_value::decode(request.config.as_ref(), &schema.value_type()) {
-            Ok(config) => config,
-            Err(error) => {
-                diags.push(dynamic_value::decode_error("resource configuration", error));
-                return;
-            }
-        };
-        let write_only_allowed = request
-            .client_capabilities
-            .as_ref()
-            .is_some_and(|capabilities| capabilities.write_only_attributes_allowed);
-        if !write_only_allowed {
-            // Older Terraform would store these values in plan and state; refuse instead.
-            for path in configured_write_only_paths(schema, &config) {
-                diags.attribute_error(
-                    path,
-                    "Write-Only Attribute Not Allowed",
-                    "This attribute is write-only, which needs Terraform 1.11 or later. Upgrade \
-                     Terraform or remove the attribute from the configuration.",
-                );
-            }
-        }
-        resource.validate_config(&config, diags);
     }
 }

@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::framework::plan::plan_resource_change;
+use crate::framework::resource::ApplyResponse;
 use crate::framework::schema::{AttributeKind, Mode, Nesting};
 use crate::framework::{Attribute, Severity};
 use cloudflare_mock::{MockConfig, MockServer, DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN};
@@ -14,6 +15,7 @@ use std::time::Duration;
 
 struct Harness {
     resource: ZeroTrustAccessIdentityProviderResource,
+    schema: Schema,
     ctx: Context,
     mock: MockServer,
 }
@@ -30,6 +32,7 @@ impl Harness {
         let client = Client::new(resolved.client_config(Some("1.11.4"))).unwrap();
         Harness {
             resource: ZeroTrustAccessIdentityProviderResource::new(),
+            schema: schema::resource_schema(),
             ctx: Context {
                 data: Some(Arc::new(client)),
                 ..Context::default()
@@ -39,7 +42,7 @@ impl Harness {
     }
 
     fn attributes(&self) -> &[Attribute] {
-        &self.resource.schema().block.attributes
+        &self.schema.block.attributes
     }
 
     fn config(&self, json: serde_json::Value) -> Value {
@@ -49,24 +52,30 @@ impl Harness {
     /// PlanResourceChange: validation, Terraform's proposed new state, the framework's plan,
     /// then the resource's own adjustments; the plan is checked the way Terraform checks it.
     async fn plan(&self, prior: &Value, config: &Value) -> Result<ModifyPlanResponse, Diagnostics> {
-        let mut diagnostics = Diagnostics::new();
-        self.resource.validate_config(config, &mut diagnostics);
-        if diagnostics.has_errors() {
-            return Err(diagnostics);
+        let mut validated = ValidateConfigResponse::default();
+        let request = ValidateConfigRequest {
+            config: config.clone(),
+        };
+        let resource = &self.resource;
+        resource
+            .validate_config(&self.ctx, request, &mut validated)
+            .await;
+        if validated.diagnostics.has_errors() {
+            return Err(validated.diagnostics);
         }
         let proposed = proposed_object(self.attributes(), prior, config);
-        let change = plan_resource_change(self.resource.schema(), prior, &proposed, config);
+        let change = plan_resource_change(&self.schema, prior, &proposed, config);
         let mut response = ModifyPlanResponse {
             planned_state: change.planned_state,
             requires_replace: change.requires_replace,
-            diagnostics,
+            diagnostics: validated.diagnostics,
         };
         let request = ModifyPlanRequest {
             prior_state: prior.clone(),
             config: config.clone(),
         };
         self.resource
-            .modify_plan(&self.ctx, &request, &mut response)
+            .modify_plan(&self.ctx, request, &mut response)
             .await;
         if response.diagnostics.has_errors() {
             return Err(response.diagnostics);
@@ -83,7 +92,11 @@ impl Harness {
 
     /// ApplyResourceChange for a create or an update, checked against the plan.
     async fn apply(&self, prior: &Value, planned: &Value, config: &Value) -> Value {
-        let mut response = ApplyResponse::default();
+        // Pre-filled as the framework server does: an update starts from the prior state.
+        let mut response = ApplyResponse {
+            new_state: prior.clone(),
+            ..ApplyResponse::default()
+        };
         if prior.is_null() {
             let request = CreateRequest {
                 planned_state: planned.clone(),
@@ -97,6 +110,7 @@ impl Harness {
                 prior_state: prior.clone(),
                 planned_state: planned.clone(),
                 config: config.clone(),
+                prior_identity: Value::Null,
             };
             self.resource
                 .update(&self.ctx, request, &mut response)
@@ -117,11 +131,12 @@ impl Harness {
     }
 
     async fn read(&self, state: &Value) -> ReadResponse {
-        let mut response = ReadResponse::default();
         let request = ReadRequest {
             prior_state: state.clone(),
             private: vec![],
+            identity: Value::Null,
         };
+        let mut response = ReadResponse::unchanged(&request);
         self.resource.read(&self.ctx, request, &mut response).await;
         response
     }
@@ -170,19 +185,23 @@ impl Harness {
     }
 
     async fn delete(&self, state: &Value) -> Diagnostics {
-        let mut diagnostics = Diagnostics::new();
+        let mut response = DeleteResponse::default();
         let request = DeleteRequest {
             prior_state: state.clone(),
         };
         self.resource
-            .delete(&self.ctx, request, &mut diagnostics)
+            .delete(&self.ctx, request, &mut response)
             .await;
-        diagnostics
+        response.diagnostics
     }
 
     async fn import(&self, id: &str) -> Value {
         let mut response = ImportResponse::default();
-        self.resource.import(&self.ctx, id, &mut response).await;
+        let request = ImportRequest { id: id.to_owned() };
+        let resource = &self.resource;
+        resource
+            .import_state(&self.ctx, request, &mut response)
+            .await;
         assert!(
             response.diagnostics.is_empty(),
             "{:?}",
@@ -677,13 +696,17 @@ async fn api_errors_become_diagnostics() {
     assert!(h.read(&elsewhere).await.new_state.is_null());
 
     // A rejected update keeps the prior state and says why.
-    let mut response = ApplyResponse::default();
+    let mut response = ApplyResponse {
+        new_state: state.clone(),
+        ..ApplyResponse::default()
+    };
     let mut bad = state.clone();
     bad.set_at(&AttributePath::attribute("name"), Value::from(""));
     let request = UpdateRequest {
         prior_state: state.clone(),
         planned_state: bad,
         config: config.clone(),
+        prior_identity: Value::Null,
     };
     h.resource.update(&h.ctx, request, &mut response).await;
     assert_eq!(response.new_state, state);
@@ -700,11 +723,12 @@ async fn api_errors_become_diagnostics() {
         ..Context::default()
     };
     stopped.cancel.cancel();
-    let mut response = ReadResponse::default();
     let request = ReadRequest {
         prior_state: state.clone(),
         private: vec![],
+        identity: Value::Null,
     };
+    let mut response = ReadResponse::unchanged(&request);
     h.resource.read(&stopped, request, &mut response).await;
     assert_eq!(response.new_state, state);
     assert!(errors(&response.diagnostics)[0].starts_with("Operation Cancelled"));

@@ -2,7 +2,6 @@
 //! only orchestrates: schema, validation, conversions and API quirks live in their own modules.
 
 pub mod convert;
-pub mod import_id;
 pub mod model;
 pub mod normalize;
 pub mod schema;
@@ -12,15 +11,20 @@ pub mod validate;
 #[cfg(test)]
 mod lifecycle_tests;
 
-use crate::cloudflare::{Client, Error, IdentityProvider, Scope};
+use crate::cloudflare::{Client, IdentityProvider, Scope};
 use crate::framework::resource::{
-    ApplyResponse, Context, CreateRequest, DeleteRequest, ImportResponse, ModifyPlanRequest,
-    ModifyPlanResponse, ReadRequest, ReadResponse, UpdateRequest,
+    Context, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportRequest,
+    ImportResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse,
+    UpdateRequest, UpdateResponse, UpgradeStateRequest, UpgradeStateResponse,
+    ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::{AttributePath, Diagnostic, Diagnostics, Resource, Schema, Value};
 use crate::resources::api_error::{self, Operation};
+use crate::resources::kit::crud::{
+    self, client, decode, stopped_diagnostic, unless_stopped, Stopped,
+};
+use crate::resources::kit::{import_id, Wording};
 use model::{Attr, IdentityProviderModel};
-use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,116 +37,70 @@ pub const TYPE_NAME: &str = "cloudflare_zero_trust_access_identity_provider";
 const CANCELLED_CREATE_GRACE: Duration = Duration::from_secs(30);
 
 /// The resource.
-#[derive(Debug)]
-pub struct ZeroTrustAccessIdentityProviderResource {
-    schema: Schema,
-}
+#[derive(Debug, Default)]
+pub struct ZeroTrustAccessIdentityProviderResource;
 
 impl ZeroTrustAccessIdentityProviderResource {
-    /// A resource instance with its schema built once.
+    /// The resource.
     pub fn new() -> Self {
-        Self {
-            schema: schema::resource_schema(),
-        }
+        Self
     }
 }
 
-impl Default for ZeroTrustAccessIdentityProviderResource {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+/// How messages name this resource's objects.
+pub const WORDING: Wording = Wording {
+    noun: "identity provider",
+    title: "Identity Provider",
+    id_name: "identity_provider_id",
+    type_name: TYPE_NAME,
+    write_permission: "Access: Organizations, Identity Providers, and Groups Write",
+    read_permission: "Access: Organizations, Identity Providers, and Groups Read",
+    conflict_advice: "An account or zone can have only one one-time PIN (onetimepin) identity \
+                      provider. Import the existing one instead of creating another (its ID \
+                      is in Settings → Authentication in the Zero Trust dashboard).",
+};
 
-/// A call that Terraform stopped before it finished.
-struct Stopped;
-
-/// Runs an API call unless Terraform asks the provider to stop first.
-async fn unless_stopped<T>(
-    ctx: &Context,
-    call: impl Future<Output = Result<T, Error>>,
-) -> Result<Result<T, Error>, Stopped> {
-    tokio::select! {
-        result = call => Ok(result),
-        () = ctx.cancel.cancelled() => Err(Stopped),
-    }
-}
-
-fn stopped_diagnostic(verb: &str, subject: &str) -> Diagnostic {
-    Diagnostic::error(
-        "Operation Cancelled",
-        format!(
-            "Terraform asked the provider to stop while it was waiting to {verb} {subject}. \
-             Run terraform plan to see where things stand."
-        ),
-    )
-}
-
-fn client<'a>(ctx: &'a Context, diagnostics: &mut Diagnostics) -> Option<&'a Client> {
-    let client = ctx.provider_data::<Client>();
-    if client.is_none() {
-        diagnostics.error(
-            "Unconfigured Provider",
-            "The cloudflare provider was not configured, so it cannot call the Cloudflare API. \
-             Check the earlier errors about the provider configuration.",
-        );
-    }
-    client
-}
-
-fn decode(value: &Value, diagnostics: &mut Diagnostics) -> Option<IdentityProviderModel> {
-    match IdentityProviderModel::from_value(value) {
-        Ok(model) => Some(model),
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
-            None
-        }
-    }
-}
-
-/// The scope, or an error naming the attributes to set.
 fn scope(model: &IdentityProviderModel, diagnostics: &mut Diagnostics) -> Option<Scope> {
-    let scope = convert::scope_of(model);
-    if scope.is_none() {
-        diagnostics.attribute_error(
-            AttributePath::attribute("account_id"),
-            "Missing Account or Zone",
-            "Set account_id (or zone_id for a zone-level identity provider) so the provider \
-             knows where the identity provider lives.",
-        );
-    }
-    scope
+    crud::require_scope(&model.account_id, &model.zone_id, &WORDING, diagnostics)
 }
 
-/// How messages name the object: `identity provider "GitHub" (<id>) in account <acc>`.
-/// The object's ID from state. State without one cannot be acted on; the error says how out.
+/// What every call starts with: the API client, the decoded model of `value` and its scope.
+fn begin<'a>(
+    ctx: &'a Context,
+    value: &Value,
+    diagnostics: &mut Diagnostics,
+) -> Option<(&'a Client, IdentityProviderModel, Scope)> {
+    let client = client(ctx, diagnostics)?;
+    let model = decode(value, diagnostics)?;
+    let scope = scope(&model, diagnostics)?;
+    Some((client, model, scope))
+}
+
+/// The diagnostic for a failed API call that was to `verb` the object `about`.
+fn api_failure(
+    client: &Client,
+    verb: &str,
+    about: &str,
+    error: &crate::cloudflare::Error,
+) -> Diagnostic {
+    let operation = Operation {
+        verb,
+        subject: about,
+        wording: &WORDING,
+    };
+    api_error::diagnostic(client, operation, error)
+}
+
 fn state_id(
     model: &IdentityProviderModel,
     verb: &str,
     diagnostics: &mut Diagnostics,
 ) -> Option<String> {
-    let id = model.id.known().cloned();
-    if id.is_none() {
-        diagnostics.error(
-            "Missing Identity Provider ID",
-            format!(
-                "The state has no id, so the identity provider cannot be {verb}. Remove it \
-                 with `terraform state rm` and import it again."
-            ),
-        );
-    }
-    id
+    crud::state_id(&model.id, &WORDING, verb, diagnostics)
 }
 
 fn subject(model: &IdentityProviderModel, scope: &Scope) -> String {
-    let mut text = String::from("identity provider");
-    if let Some(name) = model.name.known() {
-        text.push_str(&format!(" {name:?}"));
-    }
-    if let Some(id) = model.id.known() {
-        text.push_str(&format!(" ({id})"));
-    }
-    text.push_str(&format!(" in {scope}"));
-    text
+    crud::subject(&WORDING, &model.name, &model.id, scope)
 }
 
 fn is_onetimepin(kind: Option<&str>) -> bool {
@@ -150,7 +108,7 @@ fn is_onetimepin(kind: Option<&str>) -> bool {
 }
 
 fn import_hint(scope: &Scope, id: &str) -> String {
-    api_error::import_command(scope.segment(), scope.id(), id)
+    crud::import_hint(&WORDING, scope, id)
 }
 
 /// The existing one-time PIN provider in `scope`, if any (a look-up failure counts as none:
@@ -184,23 +142,25 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         TYPE_NAME
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(&self) -> Schema {
+        schema::resource_schema()
     }
 
-    fn validate_config(&self, config: &Value, diagnostics: &mut Diagnostics) {
-        validate::validate_config(config, diagnostics);
+    async fn validate_config(
+        &self,
+        _ctx: &Context,
+        request: ValidateConfigRequest,
+        response: &mut ValidateConfigResponse,
+    ) {
+        validate::validate_config(&request.config, &mut response.diagnostics);
     }
 
     async fn modify_plan(
         &self,
         ctx: &Context,
-        request: &ModifyPlanRequest,
+        request: ModifyPlanRequest,
         response: &mut ModifyPlanResponse,
     ) {
-        if response.planned_state.is_null() {
-            return;
-        }
         if !request.prior_state.is_null() {
             let kept =
                 normalize::plan_keep_spelling(&mut response.planned_state, &request.prior_state);
@@ -248,16 +208,8 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
     }
 
     async fn read(&self, ctx: &Context, request: ReadRequest, response: &mut ReadResponse) {
-        response.new_state = request.prior_state.clone();
-        response.private = request.private;
         let diagnostics = &mut response.diagnostics;
-        let Some(client) = client(ctx, diagnostics) else {
-            return;
-        };
-        let Some(prior) = decode(&request.prior_state, diagnostics) else {
-            return;
-        };
-        let Some(scope) = scope(&prior, diagnostics) else {
+        let Some((client, prior, scope)) = begin(ctx, &request.prior_state, diagnostics) else {
             return;
         };
         let Some(id) = state_id(&prior, "read", diagnostics) else {
@@ -276,14 +228,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 );
                 response.new_state = Value::Null;
             }
-            Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
-                client,
-                Operation {
-                    verb: "read",
-                    subject: &about,
-                },
-                &error,
-            )),
+            Ok(Err(error)) => diagnostics.push(api_failure(client, "read", &about, &error)),
             Ok(Ok(mut api)) => {
                 api.id.get_or_insert(id);
                 let mut fresh = convert::from_api(&api, &scope).to_value();
@@ -293,15 +238,9 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         }
     }
 
-    async fn create(&self, ctx: &Context, request: CreateRequest, response: &mut ApplyResponse) {
+    async fn create(&self, ctx: &Context, request: CreateRequest, response: &mut CreateResponse) {
         let diagnostics = &mut response.diagnostics;
-        let Some(client) = client(ctx, diagnostics) else {
-            return;
-        };
-        let Some(planned) = decode(&request.planned_state, diagnostics) else {
-            return;
-        };
-        let Some(scope) = scope(&planned, diagnostics) else {
+        let Some((client, planned, scope)) = begin(ctx, &request.planned_state, diagnostics) else {
             return;
         };
         // The configuration is the only place the write-only client secret can be read from.
@@ -370,14 +309,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 ),
             ),
             Err(error) => {
-                let mut diagnostic = api_error::diagnostic(
-                    client,
-                    Operation {
-                        verb: "create",
-                        subject: &about,
-                    },
-                    &error,
-                );
+                let mut diagnostic = api_failure(client, "create", &about, &error);
                 if error.status() == Some(409)
                     && is_onetimepin(planned.kind.known().map(String::as_str))
                 {
@@ -395,20 +327,12 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         }
     }
 
-    async fn update(&self, ctx: &Context, request: UpdateRequest, response: &mut ApplyResponse) {
-        // Until the update succeeds, the object is as it was.
-        response.new_state = request.prior_state.clone();
+    async fn update(&self, ctx: &Context, request: UpdateRequest, response: &mut UpdateResponse) {
         let diagnostics = &mut response.diagnostics;
-        let Some(client) = client(ctx, diagnostics) else {
+        let Some((client, prior, scope)) = begin(ctx, &request.prior_state, diagnostics) else {
             return;
         };
-        let (Some(planned), Some(prior)) = (
-            decode(&request.planned_state, diagnostics),
-            decode(&request.prior_state, diagnostics),
-        ) else {
-            return;
-        };
-        let Some(scope) = scope(&prior, diagnostics) else {
+        let Some(planned) = decode(&request.planned_state, diagnostics) else {
             return;
         };
         let Some(id) = state_id(&prior, "updated", diagnostics) else {
@@ -421,14 +345,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         let body = convert::update_body(&planned, &prior, &config);
         match unless_stopped(ctx, client.update_identity_provider(&scope, &id, &body)).await {
             Err(Stopped) => diagnostics.push(stopped_diagnostic("update", &about)),
-            Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
-                client,
-                Operation {
-                    verb: "update",
-                    subject: &about,
-                },
-                &error,
-            )),
+            Ok(Err(error)) => diagnostics.push(api_failure(client, "update", &about, &error)),
             Ok(Ok(mut api)) => {
                 api.id.get_or_insert(id);
                 response.new_state =
@@ -437,14 +354,9 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         }
     }
 
-    async fn delete(&self, ctx: &Context, request: DeleteRequest, diagnostics: &mut Diagnostics) {
-        let Some(client) = client(ctx, diagnostics) else {
-            return;
-        };
-        let Some(prior) = decode(&request.prior_state, diagnostics) else {
-            return;
-        };
-        let Some(scope) = scope(&prior, diagnostics) else {
+    async fn delete(&self, ctx: &Context, request: DeleteRequest, response: &mut DeleteResponse) {
+        let diagnostics = &mut response.diagnostics;
+        let Some((client, prior, scope)) = begin(ctx, &request.prior_state, diagnostics) else {
             return;
         };
         let Some(id) = prior.id.known().cloned() else {
@@ -458,29 +370,30 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
             Ok(Err(error)) if error.is_not_found() => {
                 tracing::debug!(id, "identity provider was already deleted");
             }
-            Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
-                client,
-                Operation {
-                    verb: "delete",
-                    subject: &about,
-                },
-                &error,
-            )),
+            Ok(Err(error)) => diagnostics.push(api_failure(client, "delete", &about, &error)),
             Ok(Ok(())) => tracing::debug!(id, "identity provider deleted"),
         }
     }
 
-    fn upgrade_state(
+    async fn upgrade_state(
         &self,
-        version: i64,
-        raw_state: &serde_json::Value,
-        diagnostics: &mut Diagnostics,
-    ) -> Option<Value> {
-        upgrade::upgrade(version, raw_state, diagnostics)
+        _ctx: &Context,
+        request: UpgradeStateRequest,
+        response: &mut UpgradeStateResponse,
+    ) {
+        let diagnostics = &mut response.diagnostics;
+        if let Some(state) = upgrade::upgrade(request.version, &request.raw_state, diagnostics) {
+            response.state = state;
+        }
     }
 
-    async fn import(&self, _ctx: &Context, id: &str, response: &mut ImportResponse) {
-        match import_id::parse(id) {
+    async fn import_state(
+        &self,
+        _ctx: &Context,
+        request: ImportRequest,
+        response: &mut ImportResponse,
+    ) {
+        match import_id::parse(&request.id, WORDING.id_name) {
             Ok(parsed) => {
                 let (account_id, zone_id) = match parsed.scope {
                     Scope::Account(account) => (Attr::Known(account), Attr::Null),

@@ -1,242 +1,10 @@
-//! The Terraform-side model of the resource: one struct per object in the schema, decoded from
-//! and encoded to framework [`Value`]s. Every field is an [`Attr`], which keeps "null" and "not
-//! known yet" apart.
+//! The Terraform-side model of the resource: one struct per object in the schema (see
+//! [`tf_object!`](crate::tf_object)).
 
-use crate::framework::{AttributePath, Diagnostic, Value};
-use std::fmt;
+use crate::framework::{Diagnostic, Value};
+pub use crate::resources::kit::model::{Attr, ModelValue, SecretString};
 
-/// A Terraform attribute value: null, unknown (known after apply), or known.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub enum Attr<T> {
-    /// Unset.
-    #[default]
-    Null,
-    /// Not known until apply (also used for a list with unknown elements).
-    Unknown,
-    /// Known.
-    Known(T),
-}
-
-impl<T> Attr<T> {
-    /// The value, when known.
-    pub fn known(&self) -> Option<&T> {
-        match self {
-            Attr::Known(value) => Some(value),
-            Attr::Null | Attr::Unknown => None,
-        }
-    }
-
-    /// True for null.
-    pub fn is_null(&self) -> bool {
-        matches!(self, Attr::Null)
-    }
-
-    /// True for unknown.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Attr::Unknown)
-    }
-
-    /// `Some` is known, `None` is null.
-    pub fn from_option(value: Option<T>) -> Self {
-        value.map_or(Attr::Null, Attr::Known)
-    }
-}
-
-impl<T: fmt::Debug> fmt::Debug for Attr<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Attr::Null => f.write_str("null"),
-            Attr::Unknown => f.write_str("(known after apply)"),
-            Attr::Known(value) => value.fmt(f),
-        }
-    }
-}
-
-/// A string that must never be shown (client secret, SCIM secret).
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct SecretString(String);
-
-impl SecretString {
-    /// Wraps a secret.
-    pub fn new(secret: impl Into<String>) -> Self {
-        SecretString(secret.into())
-    }
-
-    /// The secret itself, for the request body or the state.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretString {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-/// A value that does not have the shape the schema promises; only a bug can cause it, since
-/// Terraform checks values against the schema first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
-    /// Where.
-    pub path: AttributePath,
-    /// What was expected there.
-    pub expected: &'static str,
-}
-
-impl DecodeError {
-    fn new(path: &AttributePath, expected: &'static str) -> Self {
-        DecodeError {
-            path: path.clone(),
-            expected,
-        }
-    }
-
-    /// As a diagnostic.
-    pub fn into_diagnostic(self) -> Diagnostic {
-        Diagnostic::error(
-            "Unexpected Value",
-            format!(
-                "Expected {} at {}. This is a bug in the provider; please report it.",
-                self.expected, self.path
-            ),
-        )
-        .with_attribute(self.path)
-    }
-}
-
-/// A type that an [`Attr`] can hold.
-pub trait ModelValue: Sized {
-    /// Decodes a known, non-null value; `None` when part of it is still unknown.
-    fn decode_known(value: &Value, path: &AttributePath) -> Result<Option<Self>, DecodeError>;
-    /// Encodes a known value.
-    fn encode(&self) -> Value;
-}
-
-impl<T: ModelValue> Attr<T> {
-    /// Decodes a value found at `path`.
-    pub fn decode(value: &Value, path: &AttributePath) -> Result<Self, DecodeError> {
-        match value {
-            Value::Null => Ok(Attr::Null),
-            Value::Unknown(_) => Ok(Attr::Unknown),
-            known => Ok(T::decode_known(known, path)?.map_or(Attr::Unknown, Attr::Known)),
-        }
-    }
-
-    /// Encodes it (unknown encodes as a plain unknown).
-    pub fn encode(&self) -> Value {
-        match self {
-            Attr::Null => Value::Null,
-            Attr::Unknown => Value::unknown(),
-            Attr::Known(value) => value.encode(),
-        }
-    }
-}
-
-impl ModelValue for String {
-    fn decode_known(value: &Value, path: &AttributePath) -> Result<Option<Self>, DecodeError> {
-        match value {
-            Value::String(s) => Ok(Some(s.clone())),
-            _ => Err(DecodeError::new(path, "a string")),
-        }
-    }
-
-    fn encode(&self) -> Value {
-        Value::String(self.clone())
-    }
-}
-
-impl ModelValue for SecretString {
-    fn decode_known(value: &Value, path: &AttributePath) -> Result<Option<Self>, DecodeError> {
-        Ok(String::decode_known(value, path)?.map(SecretString))
-    }
-
-    fn encode(&self) -> Value {
-        Value::String(self.0.clone())
-    }
-}
-
-impl ModelValue for bool {
-    fn decode_known(value: &Value, path: &AttributePath) -> Result<Option<Self>, DecodeError> {
-        match value {
-            Value::Bool(b) => Ok(Some(*b)),
-            _ => Err(DecodeError::new(path, "a bool")),
-        }
-    }
-
-    fn encode(&self) -> Value {
-        Value::Bool(*self)
-    }
-}
-
-impl<T: ModelValue> ModelValue for Vec<T> {
-    fn decode_known(value: &Value, path: &AttributePath) -> Result<Option<Self>, DecodeError> {
-        let Value::List(items) = value else {
-            return Err(DecodeError::new(path, "a list"));
-        };
-        let mut out = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let item_path = path.clone().index(i as i64);
-            match Attr::<T>::decode(item, &item_path)? {
-                Attr::Known(v) => out.push(v),
-                // Unknown elements make the whole list unknown for our purposes.
-                Attr::Unknown => return Ok(None),
-                Attr::Null => return Err(DecodeError::new(&item_path, "a non-null element")),
-            }
-        }
-        Ok(Some(out))
-    }
-
-    fn encode(&self) -> Value {
-        Value::List(self.iter().map(ModelValue::encode).collect())
-    }
-}
-
-/// Declares a model struct for a Terraform object: its fields (each an [`Attr`]) with their
-/// attribute names, and the decoding and encoding that go with them.
-macro_rules! tf_object {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident {
-            $( $(#[$field_meta:meta])* $tf:literal => $field:ident : $ty:ty, )*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Default)]
-        pub struct $name {
-            $( $(#[$field_meta])* pub $field: Attr<$ty>, )*
-        }
-
-        impl $name {
-            /// The attribute names, in declaration order.
-            #[allow(dead_code)]
-            pub const ATTRIBUTES: &'static [&'static str] = &[$($tf),*];
-        }
-
-        impl ModelValue for $name {
-            fn decode_known(
-                value: &Value,
-                path: &AttributePath,
-            ) -> Result<Option<Self>, DecodeError> {
-                let Value::Object(entries) = value else {
-                    return Err(DecodeError::new(path, "an object"));
-                };
-                Ok(Some($name {
-                    $( $field: Attr::decode(
-                        entries.get($tf).unwrap_or(&Value::Null),
-                        &path.clone().attr($tf),
-                    )?, )*
-                }))
-            }
-
-            fn encode(&self) -> Value {
-                Value::object([ $( ($tf, self.$field.encode()), )* ])
-            }
-        }
-    };
-}
-
-tf_object! {
+crate::tf_object! {
     /// The whole resource.
     pub struct IdentityProviderModel {
         /// UUID.
@@ -262,77 +30,60 @@ tf_object! {
     }
 }
 
-tf_object! {
-    /// `config`.
-    pub struct ConfigModel {
-        /// Extra claims.
-        "claims" => claims: Vec<String>,
-        /// OAuth client ID.
-        "client_id" => client_id: String,
-        /// OAuth client secret.
-        "client_secret" => client_secret: SecretString,
-        /// OAuth client secret, write-only: only ever in a configuration, null in plan and state.
-        "client_secret_wo" => client_secret_wo: SecretString,
-        /// Version label whose change sends `client_secret_wo`.
-        "client_secret_wo_version" => client_secret_wo_version: String,
-        /// Azure AD conditional access.
-        "conditional_access_enabled" => conditional_access_enabled: bool,
-        /// Azure AD tenant.
-        "directory_id" => directory_id: String,
-        /// Email claim.
-        "email_claim_name" => email_claim_name: String,
-        /// Azure AD prompt.
-        "prompt" => prompt: String,
-        /// Azure AD groups.
-        "support_groups" => support_groups: bool,
-        /// Centrify account.
-        "centrify_account" => centrify_account: String,
-        /// Centrify app.
-        "centrify_app_id" => centrify_app_id: String,
-        /// Google Workspace domain.
-        "apps_domain" => apps_domain: String,
-        /// OIDC authorization endpoint.
-        "auth_url" => auth_url: String,
-        /// OIDC JWKS endpoint.
-        "certs_url" => certs_url: String,
-        /// PKCE.
-        "pkce_enabled" => pkce_enabled: bool,
-        /// OIDC scopes.
-        "scopes" => scopes: Vec<String>,
-        /// OIDC token endpoint.
-        "token_url" => token_url: String,
-        /// Okta authorization server.
-        "authorization_server_id" => authorization_server_id: String,
-        /// Okta account.
-        "okta_account" => okta_account: String,
-        /// OneLogin account.
-        "onelogin_account" => onelogin_account: String,
-        /// PingOne environment.
-        "ping_env_id" => ping_env_id: String,
-        /// SAML attributes.
-        "attributes" => attributes: Vec<String>,
-        /// SAML email attribute.
-        "email_attribute_name" => email_attribute_name: String,
-        /// SAML header attributes.
-        "header_attributes" => header_attributes: Vec<HeaderAttributeModel>,
-        /// SAML signing certificates.
-        "idp_public_certs" => idp_public_certs: Vec<String>,
-        /// SAML entity ID.
-        "issuer_url" => issuer_url: String,
-        /// SAML request signing.
-        "sign_request" => sign_request: bool,
-        /// SAML SSO URL.
-        "sso_target_url" => sso_target_url: String,
-        /// SAML assertion encryption.
-        "enable_encryption" => enable_encryption: bool,
-        /// Callback URL (computed).
-        "redirect_url" => redirect_url: String,
-        /// `cloudflare` type: account members only.
-        "restrict_to_account_members" => restrict_to_account_members: bool,
-    }
+/// Builds a model struct from one of the API's field lists (see
+/// [`identity_provider_config_fields`](crate::identity_provider_config_fields)), with the
+/// attributes only Terraform has added at the end. Secrets become [`SecretString`]s.
+macro_rules! model_from_fields {
+    (@next $header:tt [$($done:tt)*]) => {
+        model_from_fields! { @emit $header [$($done)*] }
+    };
+    (@emit [$(#[$meta:meta])* $name:ident [$($extra:tt)*]] [$($done:tt)*]) => {
+        crate::tf_object! {
+            $(#[$meta])*
+            pub struct $name { $($done)* $($extra)* }
+        }
+    };
+    (@next $header:tt [$($done:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [$(read_only)? secret], $($rest:tt)*
+    ) => {
+        model_from_fields! { @next $header [$($done)* $(#[$doc])* $field: SecretString,]
+            $($rest)* }
+    };
+    (@next $header:tt [$($done:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [header_attributes], $($rest:tt)*
+    ) => {
+        model_from_fields! { @next $header
+            [$($done)* $(#[$doc])* $field: Vec<HeaderAttributeModel>,]
+            $($rest)* }
+    };
+    (@next $header:tt [$($done:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [$($kind:ident)*], $($rest:tt)*
+    ) => {
+        model_from_fields! { @next $header [$($done)* $(#[$doc])* $field: $ty,] $($rest)* }
+    };
 }
 
-tf_object! {
+crate::identity_provider_scim_fields!(model_from_fields! {
+    @next [/// `scim_config`.
+    ScimConfigModel []] []
+});
+
+crate::identity_provider_config_fields!(model_from_fields! {
+    @next
+    [
+        /// `config`.
+        ConfigModel [
+            /// OAuth client secret, write-only: only ever in a configuration, null in plan and
+            /// state.
+            client_secret_wo: SecretString,
+            /// Version label whose change sends `client_secret_wo`.
+            client_secret_wo_version: String,
+        ]
+    ]
+    []
+});
+
+crate::tf_object! {
     /// One element of `config.header_attributes`.
     pub struct HeaderAttributeModel {
         /// SAML attribute.
@@ -342,25 +93,7 @@ tf_object! {
     }
 }
 
-tf_object! {
-    /// `scim_config`.
-    pub struct ScimConfigModel {
-        /// SCIM on.
-        "enabled" => enabled: bool,
-        /// What SCIM events do to identities.
-        "identity_update_behavior" => identity_update_behavior: String,
-        /// SCIM endpoint (computed).
-        "scim_base_url" => scim_base_url: String,
-        /// Remove seats on deprovision.
-        "seat_deprovision" => seat_deprovision: bool,
-        /// SCIM bearer secret (computed).
-        "secret" => secret: SecretString,
-        /// Revoke sessions on deprovision.
-        "user_deprovision" => user_deprovision: bool,
-    }
-}
-
-tf_object! {
+crate::tf_object! {
     /// `saml_certificate_set` (computed).
     pub struct SamlCertificateSetModel {
         /// Creation time.
@@ -376,7 +109,7 @@ tf_object! {
     }
 }
 
-tf_object! {
+crate::tf_object! {
     /// `saml_certificate_set.current_certificate`.
     pub struct SamlCertificateModel {
         /// In use.
@@ -393,15 +126,7 @@ tf_object! {
 impl IdentityProviderModel {
     /// Decodes a whole resource value (plan, state or config).
     pub fn from_value(value: &Value) -> Result<Self, Diagnostic> {
-        match Attr::<Self>::decode(value, &AttributePath::root()) {
-            Ok(Attr::Known(model)) => Ok(model),
-            Ok(_) => Err(Diagnostic::error(
-                "Unexpected Value",
-                "The resource value is null or unknown where an object was expected. This is a \
-                 bug in the provider; please report it.",
-            )),
-            Err(err) => Err(err.into_diagnostic()),
-        }
+        crate::resources::kit::model::decode_object(value)
     }
 
     /// Encodes the whole resource value.
@@ -414,7 +139,7 @@ impl IdentityProviderModel {
 mod tests {
     use super::*;
     use crate::framework::schema::AttributeKind;
-    use crate::framework::Attribute;
+    use crate::framework::{Attribute, AttributePath};
     use crate::resources::zero_trust_access_identity_provider::schema::resource_schema;
 
     /// Every attribute of the schema is a field of the model and vice versa, at every depth.
@@ -483,13 +208,6 @@ mod tests {
         let value = model.to_value();
         assert!(value.attr("type").is_unknown());
         assert_eq!(IdentityProviderModel::from_value(&value).unwrap(), model);
-    }
-
-    #[test]
-    fn a_list_with_an_unknown_element_is_unknown() {
-        let value = Value::List(vec!["a".into(), Value::unknown()]);
-        let decoded = Attr::<Vec<String>>::decode(&value, &AttributePath::root()).unwrap();
-        assert!(decoded.is_unknown());
     }
 
     #[test]

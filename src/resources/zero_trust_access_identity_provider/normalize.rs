@@ -8,6 +8,7 @@
 
 use super::schema::resource_schema;
 use crate::framework::{AttributePath, Mode, Value};
+use crate::resources::kit::values::merge_known;
 
 fn path(steps: &[&str]) -> AttributePath {
     steps
@@ -246,29 +247,6 @@ pub fn after_apply(planned: &Value, response: &Value, prior: &Value) -> Value {
         response.set_at(&secret, kept);
     }
     merge_known(planned, &response)
-}
-
-fn merge_known(planned: &Value, response: &Value) -> Value {
-    match planned {
-        Value::Unknown(_) => response.clone(),
-        Value::Object(entries) => Value::Object(
-            entries
-                .iter()
-                .map(|(name, value)| (name.clone(), merge_known(value, response.attr(name))))
-                .collect(),
-        ),
-        Value::List(items) if !planned.is_wholly_known() => {
-            let answered = response.as_elements().unwrap_or(&[]);
-            Value::List(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| merge_known(item, answered.get(i).unwrap_or(&Value::Null)))
-                    .collect(),
-            )
-        }
-        known => known.clone(),
-    }
 }
 
 /// Plan rule for `scim_config.secret` (v5's plan modifier, extended to unknown `enabled`): a

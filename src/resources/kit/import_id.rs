@@ -1,34 +1,39 @@
-//! Import IDs: `accounts/<account_id>/<identity_provider_id>` or
-//! `zones/<zone_id>/<identity_provider_id>`, the same forms Cloudflare's v5 provider accepts.
-//! Segments may be URL-encoded.
+//! Import IDs of objects that live in an account or a zone: `accounts/<account_id>/<id>` or
+//! `zones/<zone_id>/<id>`, the forms Cloudflare's v5 provider accepts. Segments may be
+//! URL-encoded.
 
 use crate::cloudflare::Scope;
+use percent_encoding::percent_decode_str;
 
-/// The accepted forms, for messages.
-pub const EXPECTED_FORMAT: &str =
-    "\"accounts/<account_id>/<identity_provider_id>\" or \"zones/<zone_id>/<identity_provider_id>\"";
+/// The accepted forms, for messages, with `id_name` naming the object's ID (for example
+/// `identity_provider_id`).
+pub fn expected_format(id_name: &str) -> String {
+    format!("\"accounts/<account_id>/<{id_name}>\" or \"zones/<zone_id>/<{id_name}>\"")
+}
 
 /// A parsed import ID.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportId {
     /// The owning account or zone.
     pub scope: Scope,
-    /// The identity provider's ID.
+    /// The object's ID.
     pub id: String,
 }
 
-/// Parses an import ID, or explains precisely what is wrong with it.
-pub fn parse(raw: &str) -> Result<ImportId, String> {
+/// Parses an import ID, or explains precisely what is wrong with it; `id_name` names the
+/// object's ID in those explanations.
+pub fn parse(raw: &str, id_name: &str) -> Result<ImportId, String> {
+    let expected = expected_format(id_name);
     let segments: Vec<&str> = raw.split('/').collect();
     if segments.len() == 2 && !segments.iter().any(|s| s.is_empty()) {
         return Err(format!(
-            "Expected {EXPECTED_FORMAT}, got {raw:?}. Version 4 of the provider used \
-             \"<account_id>/<identity_provider_id>\"; write \"accounts/{raw}\" instead."
+            "Expected {expected}, got {raw:?}. Version 4 of the provider used \
+             \"<account_id>/<{id_name}>\"; write \"accounts/{raw}\" instead."
         ));
     }
     let [discriminator, owner, id] = segments.as_slice() else {
         return Err(format!(
-            "Expected {EXPECTED_FORMAT} (three segments separated by \"/\"; URL-encode a \"/\" \
+            "Expected {expected} (three segments separated by \"/\"; URL-encode a \"/\" \
              inside a segment as %2F), got {raw:?}."
         ));
     };
@@ -36,12 +41,12 @@ pub fn parse(raw: &str) -> Result<ImportId, String> {
         let decoded = percent_decode(segment).ok_or_else(|| {
             format!(
                 "The {what} segment {segment:?} of {raw:?} is not valid URL encoding. Expected \
-                 {EXPECTED_FORMAT}."
+                 {expected}."
             )
         })?;
         if decoded.trim().is_empty() {
             return Err(format!(
-                "The {what} segment of {raw:?} is empty. Expected {EXPECTED_FORMAT}."
+                "The {what} segment of {raw:?} is empty. Expected {expected}."
             ));
         }
         Ok(decoded)
@@ -55,7 +60,7 @@ pub fn parse(raw: &str) -> Result<ImportId, String> {
         other => {
             return Err(format!(
                 "The first segment must be \"accounts\" or \"zones\", got {other:?}. Expected \
-                 {EXPECTED_FORMAT}."
+                 {expected}."
             ))
         }
     };
@@ -63,24 +68,21 @@ pub fn parse(raw: &str) -> Result<ImportId, String> {
 }
 
 /// Decodes `%XX` escapes (and nothing else: `+` stays a plus, as in a path). Returns `None`
-/// for a malformed escape or a result that is not UTF-8. Hand-written because it is the only
-/// URL-decoding the crate needs.
+/// for a malformed escape, which `percent-encoding` would pass through as text, or a result
+/// that is not UTF-8.
 fn percent_decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let text = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(text, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+    let mut rest = segment;
+    while let Some(at) = rest.find('%') {
+        let hex = rest.get(at + 1..at + 3)?;
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
         }
+        rest = &rest[at + 3..];
     }
-    String::from_utf8(out).ok()
+    percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .map(|decoded| decoded.into_owned())
 }
 
 #[cfg(test)]
@@ -89,18 +91,28 @@ mod tests {
 
     const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
     const IDP: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";
+    const ID: &str = "identity_provider_id";
+
+    #[test]
+    fn names_the_object_id_in_the_expected_format() {
+        assert_eq!(
+            expected_format(ID),
+            "\"accounts/<account_id>/<identity_provider_id>\" or \
+             \"zones/<zone_id>/<identity_provider_id>\""
+        );
+    }
 
     #[test]
     fn parses_both_scopes() {
         assert_eq!(
-            parse(&format!("accounts/{ACCOUNT}/{IDP}")),
+            parse(&format!("accounts/{ACCOUNT}/{IDP}"), ID),
             Ok(ImportId {
                 scope: Scope::Account(ACCOUNT.into()),
                 id: IDP.into()
             })
         );
         assert_eq!(
-            parse(&format!("zones/{ACCOUNT}/{IDP}")),
+            parse(&format!("zones/{ACCOUNT}/{IDP}"), ID),
             Ok(ImportId {
                 scope: Scope::Zone(ACCOUNT.into()),
                 id: IDP.into()
@@ -110,11 +122,11 @@ mod tests {
 
     #[test]
     fn unescapes_segments() {
-        let parsed = parse("accounts/a%2Fb/id%20x").unwrap();
+        let parsed = parse("accounts/a%2Fb/id+x%20y", ID).unwrap();
         assert_eq!(parsed.scope, Scope::Account("a/b".into()));
-        assert_eq!(parsed.id, "id x");
+        assert_eq!(parsed.id, "id+x y");
         assert_eq!(
-            parse("%61ccounts/a/b").unwrap().scope,
+            parse("%61ccounts/a/b", ID).unwrap().scope,
             Scope::Account("a".into())
         );
     }
@@ -132,17 +144,19 @@ mod tests {
             ("accounts/a%2/b", "not valid URL encoding"),
             ("accounts/a%zz/b", "not valid URL encoding"),
             ("accounts/a%ff/b", "not valid URL encoding"),
+            ("accounts/a%+1/b", "not valid URL encoding"),
+            ("accounts/a/b%", "not valid URL encoding"),
         ];
         for (raw, needle) in cases {
-            let err = parse(raw).expect_err(raw);
+            let err = parse(raw, ID).expect_err(raw);
             assert!(err.contains(needle), "{raw}: {err}");
-            assert!(err.contains(EXPECTED_FORMAT), "{raw}: {err}");
+            assert!(err.contains(&expected_format(ID)), "{raw}: {err}");
         }
     }
 
     #[test]
     fn points_v4_users_to_the_new_form() {
-        let err = parse(&format!("{ACCOUNT}/{IDP}")).unwrap_err();
+        let err = parse(&format!("{ACCOUNT}/{IDP}"), ID).unwrap_err();
         assert!(
             err.contains(&format!("\"accounts/{ACCOUNT}/{IDP}\"")),
             "{err}"

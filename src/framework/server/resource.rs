@@ -1,0 +1,476 @@
+//! Managed resources: validation, planning, apply, refresh, import and state upgrades, with
+//! the checks Terraform makes of their results applied before anything leaves the provider.
+
+use super::{Registered, Server};
+use crate::framework::diagnostics::Diagnostics;
+use crate::framework::plan::{
+    configured_write_only_paths, null_write_only, plan_resource_change, unknown_paths,
+    unknowns_as_null,
+};
+use crate::framework::resource::Resource;
+use crate::framework::resource::{
+    ApplyResponse, CreateRequest, DeleteRequest, DeleteResponse, ImportRequest, ImportResponse,
+    ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse, UpdateRequest,
+    UpgradeStateRequest, UpgradeStateResponse, ValidateConfigRequest, ValidateConfigResponse,
+};
+use crate::framework::schema::Schema;
+use crate::framework::value::Value;
+use crate::framework::{AttributePath, Diagnostic};
+
+/// Input to [`Server::validate_resource_config`].
+#[derive(Debug, Clone)]
+pub struct ValidateResourceConfigRequest {
+    /// The configuration; it may contain unknown values.
+    pub config: Value,
+    /// Whether the client can keep write-only values out of plan and state (Terraform 1.11+).
+    pub write_only_allowed: bool,
+}
+
+/// Input to [`Server::plan_resource_change`].
+#[derive(Debug, Clone)]
+pub struct PlanResourceChangeRequest {
+    /// The current state; null on create.
+    pub prior_state: Value,
+    /// Terraform's proposed new state; null for a destroy.
+    pub proposed_new_state: Value,
+    /// The configuration.
+    pub config: Value,
+    /// Private data stored with the prior state.
+    pub prior_private: Vec<u8>,
+}
+
+/// Output of [`Server::plan_resource_change`].
+#[derive(Debug, Clone, Default)]
+pub struct PlanResourceChangeResponse {
+    /// The planned state; null for a destroy.
+    pub planned_state: Value,
+    /// Attributes whose change replaces the object, sorted and without repeats.
+    pub requires_replace: Vec<AttributePath>,
+    /// Private data for the apply; it rides along unchanged.
+    pub planned_private: Vec<u8>,
+    /// Problems found.
+    pub diagnostics: Diagnostics,
+}
+
+/// Input to [`Server::apply_resource_change`].
+#[derive(Debug, Clone)]
+pub struct ApplyResourceChangeRequest {
+    /// The state before the change; null on create.
+    pub prior_state: Value,
+    /// The planned state; null on delete.
+    pub planned_state: Value,
+    /// The configuration, including write-only values.
+    pub config: Value,
+    /// Private data from the plan.
+    pub planned_private: Vec<u8>,
+    /// The identity before the change; null when there is none.
+    pub prior_identity: Value,
+}
+
+/// Output of [`Server::apply_resource_change`].
+pub type ApplyResourceChangeResponse = ApplyResponse;
+
+/// Input to [`Server::read_resource`].
+pub type ReadResourceRequest = ReadRequest;
+
+/// The checks Terraform makes of a state a resource produced: write-only values are dropped,
+/// and an unknown value (which state cannot hold) is an error naming its path, saved as null so
+/// that what exists is still tracked.
+pub(super) fn settle_state(
+    schema: &Schema,
+    state: &mut Value,
+    diagnostics: &mut Diagnostics,
+    summary: &str,
+    detail: &str,
+) {
+    *state = null_write_only(schema, state);
+    let unknowns = unknown_paths(state);
+    if unknowns.is_empty() {
+        return;
+    }
+    for path in unknowns {
+        diagnostics.attribute_error(path, summary, detail);
+    }
+    *state = unknowns_as_null(state);
+}
+
+/// For a resource type with an identity schema, an error when an object that exists has no
+/// wholly known identity or a different one than before.
+fn check_identity(
+    registered: &Registered<dyn Resource>,
+    state: &Value,
+    identity: &Value,
+    prior: &Value,
+    diagnostics: &mut Diagnostics,
+) {
+    if registered.identity_schema.is_none() || state.is_null() {
+        return;
+    }
+    if let Some(problem) = identity_problem(identity, prior) {
+        diagnostics.push(problem);
+    }
+}
+
+fn identity_problem(identity: &Value, prior: &Value) -> Option<Diagnostic> {
+    if identity.is_null() || !unknown_paths(identity).is_empty() {
+        return Some(Diagnostic::error(
+            "Missing Resource Identity",
+            "The provider returned an object without a wholly known identity. This is a bug in \
+             the provider; please report it.",
+        ));
+    }
+    if !prior.is_null() && !identity.semantically_equal(prior) {
+        return Some(Diagnostic::error(
+            "Unexpected Identity Change",
+            "The provider changed the identity of an existing object, which Terraform does not \
+             allow. This is a bug in the provider; please report it.",
+        ));
+    }
+    None
+}
+
+impl Server {
+    /// Write-only support of the client, then the resource's own checks.
+    pub async fn validate_resource_config(
+        &self,
+        type_name: &str,
+        request: ValidateResourceConfigRequest,
+    ) -> Diagnostics {
+        let registered = match self.resource(type_name) {
+            Ok(registered) => registered,
+            Err(unknown) => return Diagnostics::from(unknown),
+        };
+        let mut response = ValidateConfigResponse::default();
+        if !request.write_only_allowed {
+            // Older Terraform would store these values in plan and state; refuse instead.
+            for path in configured_write_only_paths(&registered.schema, &request.config) {
+                response.diagnostics.attribute_error(
+                    path,
+                    "Write-Only Attribute Not Allowed",
+                    "This attribute is write-only, which needs Terraform 1.11 or later. Upgrade \
+                     Terraform or remove the attribute from the configuration.",
+                );
+            }
+        }
+        let config = request.config;
+        let resource = &registered.implementation;
+        let request = ValidateConfigRequest { config };
+        resource
+            .validate_config(&self.context(), request, &mut response)
+            .await;
+        response.diagnostics
+    }
+
+    /// The framework's generic plan, then the resource's `modify_plan`. A destroy plans null
+    /// without calling the resource.
+    pub async fn plan_resource_change(
+        &self,
+        type_name: &str,
+        request: PlanResourceChangeRequest,
+    ) -> PlanResourceChangeResponse {
+        let mut response = PlanResourceChangeResponse {
+            planned_private: request.prior_private,
+            ..PlanResourceChangeResponse::default()
+        };
+        let Some(registered) = self.resource_or_report(type_name, &mut response.diagnostics) else {
+            return response;
+        };
+        let schema = &registered.schema;
+        let operation = match (
+            request.prior_state.is_null(),
+            request.proposed_new_state.is_null(),
+        ) {
+            (_, true) => "destroy",
+            (true, false) => "create",
+            (false, false) => "update",
+        };
+        tracing::debug!(type_name, operation, "planning");
+        let change = plan_resource_change(
+            schema,
+            &request.prior_state,
+            &request.proposed_new_state,
+            &request.config,
+        );
+        if change.planned_state.is_null() {
+            return response;
+        }
+        let mut modified = ModifyPlanResponse {
+            planned_state: change.planned_state,
+            requires_replace: change.requires_replace,
+            diagnostics: Diagnostics::new(),
+        };
+        let modify_request = ModifyPlanRequest {
+            prior_state: request.prior_state,
+            config: request.config,
+        };
+        registered
+            .implementation
+            .modify_plan(&self.context(), modify_request, &mut modified)
+            .await;
+        response.diagnostics = modified.diagnostics;
+        // Whatever modify_plan did, write-only values never enter a plan.
+        response.planned_state = null_write_only(schema, &modified.planned_state);
+        response.requires_replace = modified.requires_replace;
+        response.requires_replace.sort();
+        response.requires_replace.dedup();
+        response
+    }
+
+    /// Create, update or delete, chosen from null values alone: a null prior state creates, a
+    /// null planned state deletes, anything else updates.
+    pub async fn apply_resource_change(
+        &self,
+        type_name: &str,
+        request: ApplyResourceChangeRequest,
+    ) -> ApplyResourceChangeResponse {
+        let registered = match self.resource(type_name) {
+            Ok(registered) => registered,
+            Err(unknown) => {
+                return ApplyResponse {
+                    new_state: request.prior_state,
+                    private: request.planned_private,
+                    identity: request.prior_identity,
+                    diagnostics: Diagnostics::from(unknown),
+                }
+            }
+        };
+        let resource = registered.implementation.as_ref();
+        let ctx = self.context();
+
+        if request.planned_state.is_null() {
+            tracing::debug!(type_name, operation = "delete", "applying");
+            let mut deleted = DeleteResponse::default();
+            let delete_request = DeleteRequest {
+                prior_state: request.prior_state.clone(),
+            };
+            resource.delete(&ctx, delete_request, &mut deleted).await;
+            // A failed delete leaves the object in place, so its state must stay too.
+            let failed = deleted.diagnostics.has_errors();
+            return ApplyResponse {
+                new_state: if failed {
+                    request.prior_state
+                } else {
+                    Value::Null
+                },
+                identity: if failed {
+                    request.prior_identity
+                } else {
+                    Value::Null
+                },
+                private: Vec::new(),
+                diagnostics: deleted.diagnostics,
+            };
+        }
+
+        let creating = request.prior_state.is_null();
+        let operation = if creating { "create" } else { "update" };
+        tracing::debug!(type_name, operation, "applying");
+        let prior_identity = request.prior_identity.clone();
+        let mut response = if creating {
+            // Nothing exists yet: a create that fails early leaves nothing to track.
+            let mut response = ApplyResponse::default();
+            let create_request = CreateRequest {
+                planned_state: request.planned_state,
+                config: request.config,
+            };
+            resource.create(&ctx, create_request, &mut response).await;
+            response
+        } else {
+            // An update that fails without saying otherwise leaves the object as it was.
+            let mut response = ApplyResponse {
+                new_state: request.prior_state.clone(),
+                private: request.planned_private,
+                identity: request.prior_identity.clone(),
+                diagnostics: Diagnostics::new(),
+            };
+            let update_request = UpdateRequest {
+                prior_state: request.prior_state,
+                planned_state: request.planned_state,
+                config: request.config,
+                prior_identity: request.prior_identity,
+            };
+            resource.update(&ctx, update_request, &mut response).await;
+            response
+        };
+        if response.new_state.is_null() && !response.diagnostics.has_errors() {
+            response.diagnostics.error(
+                "Missing Resource State After Apply",
+                format!(
+                    "The provider's {operation} of this {type_name} returned no state and no \
+                     error. This is a bug in the provider; please report it."
+                ),
+            );
+        }
+        let diagnostics = &mut response.diagnostics;
+        settle_state(
+            &registered.schema,
+            &mut response.new_state,
+            diagnostics,
+            "Unknown Value After Apply",
+            &format!(
+                "The provider's {operation} left this attribute unknown, but state can only \
+                 hold known values. This is a bug in the provider; please report it."
+            ),
+        );
+        let (state, identity) = (&response.new_state, &response.identity);
+        check_identity(registered, state, identity, &prior_identity, diagnostics);
+        response
+    }
+
+    /// Refresh. The response starts as "nothing changed", so a resource only writes what
+    /// drifted, and sets null when the object is gone.
+    pub async fn read_resource(
+        &self,
+        type_name: &str,
+        request: ReadResourceRequest,
+    ) -> ReadResponse {
+        let mut response = ReadResponse::unchanged(&request);
+        let Some(registered) = self.resource_or_report(type_name, &mut response.diagnostics) else {
+            return response;
+        };
+        tracing::debug!(type_name, "reading");
+        let prior_identity = request.identity.clone();
+        registered
+            .implementation
+            .read(&self.context(), request, &mut response)
+            .await;
+        let diagnostics = &mut response.diagnostics;
+        settle_state(
+            &registered.schema,
+            &mut response.new_state,
+            diagnostics,
+            "Unknown Value After Read",
+            "The provider left this attribute unknown after reading the object. This is a bug \
+             in the provider; please report it.",
+        );
+        let (state, identity) = (&response.new_state, &response.identity);
+        check_identity(registered, state, identity, &prior_identity, diagnostics);
+        response
+    }
+
+    /// Turns a user's import ID into a starting state, which Terraform reads next. The
+    /// response's state is null whenever nothing should be imported.
+    pub async fn import_resource_state(
+        &self,
+        type_name: &str,
+        request: ImportRequest,
+    ) -> ImportResponse {
+        let mut response = ImportResponse::default();
+        let Some(registered) = self.resource_or_report(type_name, &mut response.diagnostics) else {
+            return response;
+        };
+        tracing::debug!(type_name, "importing");
+        registered
+            .implementation
+            .import_state(&self.context(), request, &mut response)
+            .await;
+        if response.diagnostics.has_errors() {
+            response.state = Value::Null;
+            return response;
+        }
+        if response.state.is_null() {
+            response.diagnostics.error(
+                "Missing Imported State",
+                "The provider returned no state for the import and no error. This is a bug in \
+                 the provider; please report it.",
+            );
+            return response;
+        }
+        response.state = null_write_only(&registered.schema, &response.state);
+        if let Some(path) = unknown_paths(&response.state).into_iter().next() {
+            response.diagnostics.attribute_error(
+                path,
+                "Unknown Value After Import",
+                "The imported state holds an unknown value. This is a bug in the provider; \
+                 please report it.",
+            );
+            response.state = Value::Null;
+        }
+        response
+    }
+
+    /// Stored JSON state to a value of the current schema. Terraform calls this every time it
+    /// loads state, even at the current version, which `decode_current` reads directly; only
+    /// older versions go through the resource. The response's state is null on failure.
+    pub async fn upgrade_resource_state(
+        &self,
+        type_name: &str,
+        version: i64,
+        raw_json: &[u8],
+        decode_current: impl FnOnce(&[u8], &Schema) -> Result<Value, Diagnostic>,
+    ) -> UpgradeStateResponse {
+        let mut response = UpgradeStateResponse::default();
+        let Some(registered) = self.resource_or_report(type_name, &mut response.diagnostics) else {
+            return response;
+        };
+        let schema = &registered.schema;
+        if raw_json.is_empty() {
+            response.diagnostics.error(
+                "Unsupported State Format",
+                format!(
+                    "The stored state of this {type_name} has no JSON form (it predates \
+                     Terraform 0.12). Remove it with `terraform state rm` and import it again."
+                ),
+            );
+            return response;
+        }
+        if version == schema.version {
+            match decode_current(raw_json, schema) {
+                Ok(state) => response.state = state,
+                Err(error) => {
+                    response.diagnostics.push(error);
+                    return response;
+                }
+            }
+        } else if version > schema.version {
+            response.diagnostics.error(
+                "Resource Managed By Newer Provider Version",
+                format!(
+                    "The state of this {type_name} was written with schema version {version}, \
+                     but this provider only knows versions up to {}. Use the newer provider \
+                     version again.",
+                    schema.version
+                ),
+            );
+            return response;
+        } else {
+            let raw_state: serde_json::Value = match serde_json::from_slice(raw_json) {
+                Ok(raw_state) => raw_state,
+                Err(error) => {
+                    // serde_json's message names positions and expectations, never the content.
+                    response.diagnostics.error(
+                        "Invalid Stored State",
+                        format!("The stored state is not valid JSON: {error}."),
+                    );
+                    return response;
+                }
+            };
+            let request = UpgradeStateRequest { version, raw_state };
+            registered
+                .implementation
+                .upgrade_state(&self.context(), request, &mut response)
+                .await;
+            if response.state.is_null() {
+                if !response.diagnostics.has_errors() {
+                    response.diagnostics.error(
+                        "Missing Upgraded State",
+                        "The provider returned no upgraded state and no error. This is a bug in \
+                         the provider; please report it.",
+                    );
+                }
+                return response;
+            }
+        }
+        response.state = null_write_only(schema, &response.state);
+        if let Some(path) = unknown_paths(&response.state).into_iter().next() {
+            response.diagnostics.attribute_error(
+                path,
+                "Invalid Upgraded State",
+                "The upgraded state holds an unknown value, which state cannot store. This is a \
+                 bug in the provider; please report it.",
+            );
+            response.state = Value::Null;
+        }
+        response
+    }
+}
