@@ -194,7 +194,11 @@ impl Resource for FakeResource {
             "bad" => response.diagnostics.error("Invalid Import ID", "Use t-N."),
             "empty" => {}
             "unknown" => response.state = thing("", Value::unknown(), Value::Null),
-            id => response.state = thing("", Value::from(id), Value::Null),
+            "anonymous" => response.state = thing("", Value::from("t-8"), Value::Null),
+            id => {
+                response.state = thing("", Value::from(id), Value::Null);
+                response.identity = identity(id);
+            }
         }
     }
 
@@ -506,6 +510,7 @@ async fn plan_runs_the_resource_except_for_destroys_and_cleans_up_after_it() {
         proposed_new_state: Value::Null,
         config: Value::Null,
         prior_private: b"kept".to_vec(),
+        prior_identity: Value::Null,
     };
     let planned = server.plan_resource_change(THING, destroy).await;
     assert_eq!(planned.planned_state, Value::Null);
@@ -521,6 +526,7 @@ async fn plan_runs_the_resource_except_for_destroys_and_cleans_up_after_it() {
         proposed_new_state: thing("new", Value::from("t-1"), Value::from("done")),
         config,
         prior_private: b"kept".to_vec(),
+        prior_identity: Value::Null,
     };
     let planned = server.plan_resource_change(THING, update).await;
     assert_eq!(taken(&calls), ["modify_plan"]);
@@ -631,13 +637,20 @@ async fn import_yields_a_known_state_or_nothing() {
             Value::Null,
             vec!["Unknown Value After Import at id"],
         ),
+        ("anonymous", Value::Null, vec!["Missing Resource Identity"]),
     ];
     let (server, _) = server();
     for (id, state, errors) in cases {
-        let request = ImportRequest { id: id.into() };
+        let request = ImportRequest {
+            id: id.into(),
+            identity: Value::Null,
+        };
         let response = server.import_resource_state(THING, request).await;
         assert_eq!(response.state, state, "{id}");
         assert_eq!(summaries(&response.diagnostics), errors, "{id}");
+        if errors.is_empty() {
+            assert_eq!(response.identity, identity(id));
+        }
     }
 }
 
