@@ -4,6 +4,7 @@
 //! mock and, like terraform-plugin-testing, requires empty plans after every apply and an empty
 //! mock at the end.
 
+mod discovery;
 mod drift;
 mod invalid;
 mod lifecycle;
