@@ -397,3 +397,63 @@ fn query_generates_configuration_that_imports_every_object_with_no_other_change(
         t.mock.control().remove(&elsewhere);
     });
 }
+
+#[test]
+fn the_documented_query_example_lists_what_it_says() {
+    if !applicable(QUERY) {
+        return;
+    }
+    acceptance(|t| {
+        let (ids, elsewhere) = seed(t);
+        let path = crate::support::terraform::repository_root().join(format!(
+            "examples/list-resources/{RESOURCE_TYPE}/list-resource.tfquery.hcl"
+        ));
+        let example = std::fs::read_to_string(&path)
+            .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()));
+        t.write_file("main.tfquery.hcl", &example);
+        t.write_main_tf(
+            "provider \"cloudflare\" {}\nvariable \"cloudflare_account_id\" { type = string }\n",
+        );
+        let var = format!("-var=cloudflare_account_id={}", t.account_id);
+        let output = t.run_ok(&["query", "-json", "-no-color", &var]);
+        let found: Vec<(String, String)> = output
+            .stdout
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .filter(|message| message["type"] == "list_resource_found")
+            .map(|message| {
+                let found = &message["list_resource_found"];
+                (
+                    found["address"].as_str().unwrap_or_default().to_owned(),
+                    found["display_name"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned(),
+                )
+            })
+            .collect();
+        let in_list = |list: &str| {
+            let mut names: Vec<&str> = found
+                .iter()
+                .filter(|(address, _)| address.ends_with(&format!(".{list}")))
+                .map(|(_, name)| name.as_str())
+                .collect();
+            names.sort_unstable();
+            names
+        };
+        assert_eq!(
+            in_list("all"),
+            [
+                "Azure AD (azureAD)",
+                "GitHub login (github)",
+                "PIN (onetimepin)"
+            ],
+            "{found:?}"
+        );
+        assert_eq!(in_list("azure"), ["Azure AD (azureAD)"], "{found:?}");
+        let control = t.mock.control();
+        for id in ids.iter().chain([&elsewhere]) {
+            control.remove(id);
+        }
+    });
+}
