@@ -768,7 +768,9 @@ async fn identity_upgrades_go_through_the_resource_only_for_older_versions() {
         assert_eq!(raw, br#"{"id":"t-5"}"#);
         Ok(identity("t-5"))
     };
-    let cases: [(&str, i64, &[u8], Value, Vec<&str>); 6] = [
+    /// Type, stored version, stored JSON, expected identity, expected errors.
+    type Case<'a> = (&'a str, i64, &'a [u8], Value, Vec<&'a str>);
+    let cases: [Case; 6] = [
         (THING, 1, br#"{"id":"t-5"}"#, identity("t-5"), vec![]),
         (THING, 0, br#"{"name":"t-4"}"#, identity("t-4"), vec![]),
         (
