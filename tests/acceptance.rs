@@ -11,7 +11,7 @@ mod support;
 // message, mTLS, debug mode. Tests of go-plugin or tfplugin6 behaviour belong here.
 mod provider_protocol;
 
-// The identity provider resource end to end: every type's lifecycle, scopes, drift, SCIM, secrets, invalid input, scale.
+// The identity provider resource end to end: every type's lifecycle, scopes, drift, SCIM, secrets, invalid input, scale, identity and query.
 mod identity_provider;
 
 // Installing the packaged provider the way users do: filesystem mirror and a signed registry.

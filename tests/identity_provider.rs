@@ -1,6 +1,7 @@
 //! Acceptance tests of `cloudflare_zero_trust_access_identity_provider`: every identity-provider
 //! type through create, update, import and destroy, plus scopes, replacement, drift, SCIM,
-//! secrets, invalid input, scale and interruption. Each test runs real Terraform against a fresh
+//! secrets, invalid input, scale and interruption, and resource identity and `terraform query`
+//! on the Terraform builds that have them. Each test runs real Terraform against a fresh
 //! mock and, like terraform-plugin-testing, requires empty plans after every apply and an empty
 //! mock at the end.
 
