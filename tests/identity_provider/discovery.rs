@@ -77,10 +77,14 @@ resource "cloudflare_zero_trust_access_identity_provider" "zone" {{
             zone = t.zone_id
         );
         t.write_main_tf(&config);
-        t.apply();
-        t.assert_empty_plans_after_apply();
         let account = "cloudflare_zero_trust_access_identity_provider.account";
         let zone = "cloudflare_zero_trust_access_identity_provider.zone";
+        // A saved create plan must still read back with `terraform show -json`, which cannot
+        // show a partly unknown identity.
+        let plan = t.plan();
+        assert_eq!(plan.actions(account), ["create"], "{plan}");
+        t.apply();
+        t.assert_empty_plans_after_apply();
         let account_id = t.resource_values(account)["id"]
             .as_str()
             .unwrap()
@@ -416,6 +420,41 @@ fn the_documented_query_example_lists_what_it_says() {
         );
         let var = format!("-var=cloudflare_account_id={}", t.account_id);
         let output = t.run_ok(&["query", "-json", "-no-color", &var]);
+        for secret in [
+            "seeded-github-secret",
+            "seeded-azure-secret",
+            "seeded-scim-secret",
+        ] {
+            assert!(
+                !output.stdout.contains(secret),
+                "a secret leaked:\n{output}"
+            );
+        }
+        // `include_resource = true` (on the `azure` list only) brings each object's attributes.
+        let objects: Vec<(String, Value)> = output
+            .stdout
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+            .filter(|message| message["type"] == "list_resource_found")
+            .map(|message| {
+                let found = &message["list_resource_found"];
+                (
+                    found["address"].as_str().unwrap_or_default().to_owned(),
+                    found["resource_object"].clone(),
+                )
+            })
+            .collect();
+        for (address, object) in &objects {
+            if address.ends_with(".azure") {
+                assert_eq!(object["scim_config"]["enabled"], true, "{object:#}");
+                assert_eq!(object["config"]["directory_id"], "dir-1", "{object:#}");
+            } else {
+                assert!(
+                    object.is_null(),
+                    "{address} was not asked for objects: {object:#}"
+                );
+            }
+        }
         let found: Vec<(String, String)> = output
             .stdout
             .lines()

@@ -230,9 +230,8 @@ impl Server {
         response.requires_replace.sort();
         response.requires_replace.dedup();
         if has_identity {
-            // Terraform accepts a partly unknown identity only for objects about to be created
-            // (a create, or the new half of a replacement); an object updated in place keeps
-            // the identity it has.
+            // An object updated in place keeps the identity it has; a create or a replacement
+            // gets a new one.
             let replacing = !response.requires_replace.is_empty();
             if !creating && !replacing && !modified.planned_identity.is_null() {
                 if let Some(problem) = identity_problem(&modified.planned_identity, &prior_identity)
@@ -240,7 +239,12 @@ impl Server {
                     response.diagnostics.push(problem);
                 }
             }
-            response.planned_identity = modified.planned_identity;
+            // Terraform accepts a partly unknown identity for an object about to be created,
+            // but `terraform show -json` of such a saved plan fails ("value is not known"), so
+            // a new object's identity is planned as none until the apply reports it.
+            if modified.planned_identity.is_wholly_known() {
+                response.planned_identity = modified.planned_identity;
+            }
         }
         response
     }

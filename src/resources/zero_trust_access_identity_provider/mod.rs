@@ -163,14 +163,16 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 .requires_replace
                 .retain(|path| !kept.contains(path));
             normalize::plan_scim_secret(&mut response.planned_state, &request.prior_state);
-            if response.planned_identity.is_null() || !response.requires_replace.is_empty() {
+            if !response.requires_replace.is_empty() {
+                // The replacement gets a new ID, known only once it is created.
+                response.planned_identity = Value::Null;
+            } else if response.planned_identity.is_null() {
                 // No identity stored yet (state from before Terraform 1.12, planned without a
-                // refresh), or a replacement whose new object gets a new ID.
+                // refresh): the object's own account or zone and ID.
                 response.planned_identity = identity::identity_of_state(&response.planned_state);
             }
             return;
         }
-        response.planned_identity = identity::identity_of_state(&response.planned_state);
 
         validate::validate_create(
             &response.planned_state,
