@@ -1,8 +1,9 @@
 //! The configuration Terraform writes for an imported or listed identity provider
 //! (`-generate-config-out`): what the object really sets, without Cloudflare's defaults and
-//! without the secrets Cloudflare never returns, which are named in warnings instead (a
-//! provider cannot put comments in the generated HCL; Terraform itself marks each sensitive
-//! attribute `# sensitive`).
+//! without the secrets Cloudflare never returns. A provider cannot put comments in the
+//! generated HCL: Terraform writes it from the returned value, marking each sensitive attribute
+//! `null # sensitive` itself. The secrets are also named in warnings, which the protocol
+//! carries but Terraform 1.14 and 1.15 do not print; the resource docs list them.
 
 use crate::framework::resource::GenerateConfigResponse;
 use crate::framework::{AttributePath, Value};
