@@ -1,3 +1,6 @@
+# Next to Cloudflare's official provider (see the provider page), each of these blocks also
+# sets `provider = cloudflare-access`; in the single-provider option they are used as written.
+
 # One-time PIN: Cloudflare emails a login code. It takes no settings, but `config` must be
 # written (as an empty object). An account can have only one.
 resource "cloudflare_zero_trust_access_identity_provider" "onetimepin_login" {

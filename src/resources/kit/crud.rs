@@ -120,13 +120,10 @@ pub fn subject(wording: &Wording, name: &Attr<String>, id: &Attr<String>, scope:
     text
 }
 
-/// The command that imports the object `id` in `scope`.
+/// The command that imports the object `id` in `scope`, with a placeholder for the address
+/// that cannot pass for a real one (Terraform does not tell providers the address).
 pub fn import_hint(scope: &Scope, id: &str) -> String {
-    format!(
-        "terraform import <resource address> {}/{}/{id}",
-        scope.segment(),
-        scope.id()
-    )
+    crate::resources::api_error::import_command(scope.segment(), scope.id(), id)
 }
 
 #[cfg(test)]
@@ -178,10 +175,7 @@ mod tests {
             subject(&WIDGET, &known("W"), &known("w-1"), &scope),
             format!("widget \"W\" (w-1) in {scope}")
         );
-        assert_eq!(
-            import_hint(&scope, "w-1"),
-            "terraform import <resource address> accounts/acc/w-1"
-        );
+        assert!(import_hint(&scope, "w-1").ends_with("' accounts/acc/w-1"));
     }
 
     #[tokio::test]

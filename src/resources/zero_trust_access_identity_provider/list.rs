@@ -182,6 +182,7 @@ impl ListResource for ZeroTrustAccessIdentityProviderList {
             }
             Ok(Err(error)) => {
                 diagnostics.push(api_error::diagnostic(
+                    client,
                     Operation {
                         verb: "list",
                         subject: &about,
