@@ -219,6 +219,10 @@ impl Provider for CloudflareProvider {
     fn data_sources(&self) -> Vec<Arc<dyn crate::framework::DataSource>> {
         crate::data_sources::all()
     }
+
+    fn list_resources(&self) -> Vec<Arc<dyn crate::framework::ListResource>> {
+        crate::resources::all_lists()
+    }
 }
 
 fn process_env(name: &str) -> Option<String> {

@@ -12,7 +12,7 @@ mod support;
 // message, mTLS, debug mode. Tests of go-plugin or tfplugin6 behaviour belong here.
 mod provider_protocol;
 
-// The identity provider resource end to end: every type's lifecycle, scopes, drift, SCIM, secrets, invalid input, scale.
+// The identity provider resource end to end: every type's lifecycle, scopes, drift, SCIM, secrets, invalid input, scale, identity and query.
 mod identity_provider;
 
 // Next to Cloudflare's official provider: both in one configuration, and objects moved between

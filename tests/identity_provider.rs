@@ -1,13 +1,15 @@
 //! Acceptance tests of `cloudflare_zero_trust_access_identity_provider`: every identity-provider
 //! type through create, update, import and destroy, plus scopes, replacement, drift, SCIM,
-//! secrets, invalid input, scale, interruption and the rate budget. Each test runs real Terraform against a fresh
-//! mock and, like terraform-plugin-testing, requires empty plans after every apply and an empty
-//! mock at the end.
+//! secrets, invalid input, scale, interruption and the rate budget, and resource identity and
+//! `terraform query` on the Terraform builds that have them. Each test runs real Terraform
+//! against a fresh mock and, like terraform-plugin-testing, requires empty plans after every
+//! apply and an empty mock at the end.
 
 // The imperative helpers stay for tests whose shape is not a list of steps, even where no
 // test uses one at the moment.
 #![allow(dead_code)]
 
+mod discovery;
 mod drift;
 mod invalid;
 mod lifecycle;

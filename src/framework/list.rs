@@ -5,7 +5,7 @@
 //! must have an identity schema; the framework server enforces both.
 
 use super::diagnostics::Diagnostics;
-use super::resource::Context;
+use super::resource::{Context, ValidateConfigRequest, ValidateConfigResponse};
 use super::schema::Schema;
 use super::value::Value;
 
@@ -50,6 +50,16 @@ pub trait ListResource: Send + Sync + 'static {
 
     /// The schema of the `list` block's configuration. The server asks once and keeps it.
     fn list_schema(&self) -> Schema;
+
+    /// Checks the `list` block's configuration, which may contain unknown values. Runs before
+    /// the provider is configured.
+    async fn validate_config(
+        &self,
+        _ctx: &Context,
+        _request: ValidateConfigRequest,
+        _response: &mut ValidateConfigResponse,
+    ) {
+    }
 
     /// Finds the objects.
     async fn list(&self, ctx: &Context, request: ListRequest, response: &mut ListResponse);

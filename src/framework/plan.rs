@@ -70,6 +70,15 @@ pub fn null_write_only(schema: &Schema, value: &Value) -> Value {
     value
 }
 
+/// The configuration a state implies, for Terraform's `-generate-config-out`: what only the
+/// provider sets (computed-only attributes), write-only values (never in state) and deprecated
+/// attributes become null, since configuration may not (or should not) set them.
+pub fn config_from_state(schema: &Schema, state: &Value) -> Value {
+    let mut value = state.clone();
+    config_from_state_in(Fields::of(&schema.block), &mut value);
+    value
+}
+
 /// Paths of write-only attributes the configuration sets (unknown counts as set).
 pub fn configured_write_only_paths(schema: &Schema, config: &Value) -> Vec<AttributePath> {
     let mut paths = Vec::new();
@@ -401,6 +410,24 @@ fn null_write_only_in(fields: Fields<'_>, value: &mut Value) {
         if let Some(slot) = attr_mut(value, name) {
             for_each_element(nesting, slot, [&NULL, &NULL], &mut |item, _, _| {
                 null_write_only_in(child, item);
+            });
+        }
+    }
+}
+
+fn config_from_state_in(fields: Fields<'_>, value: &mut Value) {
+    let not_configurable = |a: &&Attribute| {
+        !a.mode.is_configurable() || a.write_only || !a.deprecation_message.is_empty()
+    };
+    for attribute in fields.attributes.iter().filter(not_configurable) {
+        if let Some(slot) = attr_mut(value, &attribute.name) {
+            *slot = Value::Null;
+        }
+    }
+    for (name, nesting, child) in fields.children() {
+        if let Some(slot) = attr_mut(value, name) {
+            for_each_element(nesting, slot, [&NULL, &NULL], &mut |item, _, _| {
+                config_from_state_in(child, item);
             });
         }
     }

@@ -100,6 +100,8 @@ pub struct ModifyPlanRequest {
     pub prior_state: Value,
     /// The configuration (may contain unknowns).
     pub config: Value,
+    /// The identity Terraform holds for the object; null on create or when it has none yet.
+    pub prior_identity: Value,
 }
 
 /// What [`Resource::modify_plan`] may change. It arrives filled with the framework's plan.
@@ -109,6 +111,9 @@ pub struct ModifyPlanResponse {
     pub planned_state: Value,
     /// Attributes whose change replaces the object.
     pub requires_replace: Vec<AttributePath>,
+    /// The identity the object will have; it arrives as the prior identity (null on create).
+    /// On create parts of it may be unknown; on update it must be wholly known.
+    pub planned_identity: Value,
     /// Problems found.
     pub diagnostics: Diagnostics,
 }
@@ -173,8 +178,11 @@ pub struct DeleteResponse {
 /// Input to [`Resource::import_state`].
 #[derive(Debug, Clone)]
 pub struct ImportRequest {
-    /// The ID the user gave `terraform import` or an `import` block.
+    /// The ID the user gave `terraform import` or an `import` block; empty when the import
+    /// names the object by identity instead.
     pub id: String,
+    /// The identity an `import` block gave (Terraform 1.12+); null when it gave an ID.
+    pub identity: Value,
 }
 
 /// Output of [`Resource::import_state`].
@@ -202,6 +210,43 @@ pub struct UpgradeStateRequest {
 pub struct UpgradeStateResponse {
     /// The state in the current schema; null when the upgrade failed.
     pub state: Value,
+    /// Problems found.
+    pub diagnostics: Diagnostics,
+}
+
+/// Input to [`Resource::generate_config`].
+#[derive(Debug, Clone)]
+pub struct GenerateConfigRequest {
+    /// The state of an object being imported or found by `terraform query`.
+    pub state: Value,
+}
+
+/// Output of [`Resource::generate_config`]. It arrives holding the framework's configuration
+/// for the state: computed-only, write-only and deprecated attributes null.
+#[derive(Debug, Clone, Default)]
+pub struct GenerateConfigResponse {
+    /// The configuration Terraform writes as HCL. Terraform writes every configurable
+    /// attribute (null ones as `null`), skips null optional+computed ones and writes each
+    /// sensitive attribute as `null # sensitive` whatever its value.
+    pub config: Value,
+    /// Problems found, and warnings about what the configuration could not include.
+    pub diagnostics: Diagnostics,
+}
+
+/// Input to [`Resource::upgrade_identity`].
+#[derive(Debug, Clone)]
+pub struct UpgradeIdentityRequest {
+    /// The identity schema version the identity was stored with; never the current one.
+    pub version: i64,
+    /// The stored identity as JSON.
+    pub raw_identity: serde_json::Value,
+}
+
+/// Output of [`Resource::upgrade_identity`].
+#[derive(Debug, Clone, Default)]
+pub struct UpgradeIdentityResponse {
+    /// The identity in the current identity schema; null when the upgrade failed.
+    pub identity: Value,
     /// Problems found.
     pub diagnostics: Diagnostics,
 }
@@ -263,6 +308,39 @@ pub trait Resource: Send + Sync + 'static {
         response.diagnostics.error(
             "Resource Import Not Implemented",
             format!("{} cannot be imported.", self.type_name()),
+        );
+    }
+
+    /// Adjusts the configuration Terraform generates for an imported or listed object
+    /// (`-generate-config-out`, Terraform 1.14+). Applying what comes back must plan no change
+    /// for the object, so only values that configuration may leave to the provider (optional
+    /// and computed ones) may be dropped.
+    async fn generate_config(
+        &self,
+        _ctx: &Context,
+        _request: GenerateConfigRequest,
+        _response: &mut GenerateConfigResponse,
+    ) {
+    }
+
+    /// Moves an identity stored with an older identity schema version to the current one.
+    /// Terraform asks only when the stored version differs from the current one; the default
+    /// refuses every older version.
+    async fn upgrade_identity(
+        &self,
+        _ctx: &Context,
+        request: UpgradeIdentityRequest,
+        response: &mut UpgradeIdentityResponse,
+    ) {
+        response.diagnostics.error(
+            "Unsupported Identity Version",
+            format!(
+                "The identity of this {} was stored with identity schema version {}, which \
+                 this provider cannot upgrade. Remove the resource with `terraform state rm` \
+                 and import it again.",
+                self.type_name(),
+                request.version,
+            ),
         );
     }
 

@@ -57,6 +57,47 @@ pub(crate) fn encode_or_report(
         .ok()
 }
 
+/// Decodes an identity Terraform sent, with the type's identity schema. No identity (older
+/// Terraform, or state written before the object had one) gives null; an identity for a type
+/// without an identity schema is an error.
+pub(crate) fn decode_identity(
+    schema: Option<&Schema>,
+    identity: Option<&proto::ResourceIdentityData>,
+) -> Result<Value, Diagnostic> {
+    let Some(data) = identity.filter(|data| {
+        data.identity_data
+            .as_ref()
+            .is_some_and(|value| !value.msgpack.is_empty() || !value.json.is_empty())
+    }) else {
+        return Ok(Value::Null);
+    };
+    let Some(schema) = schema else {
+        return Err(Diagnostic::error(
+            "Resource Identity Not Supported",
+            "Terraform sent a resource identity for a resource type that has none in this \
+             provider. Name the object with an import ID instead of an identity.",
+        ));
+    };
+    decode(data.identity_data.as_ref(), &schema.value_type())
+        .map_err(|error| decode_error("resource identity", error))
+}
+
+/// Encodes an identity the provider produced; null (or a type without identity) sends none.
+pub(crate) fn encode_identity(
+    identity: &Value,
+    schema: Option<&Schema>,
+    diagnostics: &mut Diagnostics,
+) -> Option<proto::ResourceIdentityData> {
+    let schema = schema?;
+    if identity.is_null() {
+        return None;
+    }
+    let identity_data = encode_or_report(identity, schema, "resource identity", diagnostics)?;
+    Some(proto::ResourceIdentityData {
+        identity_data: Some(identity_data),
+    })
+}
+
 /// The diagnostic for a value from Terraform that could not be read as `what`.
 pub(crate) fn decode_error(what: &str, error: CodecError) -> Diagnostic {
     Diagnostic::error(

@@ -4,9 +4,9 @@
 //! Every RPC has the same shape (see `rpc/`): decode the request's values with the schema the
 //! framework server holds for its type, call the framework server, encode the answer. Problems a
 //! user can act on travel as diagnostics inside an `Ok` response; a gRPC error status is kept
-//! for failures of the service itself. RPCs this provider does not offer (identity, lists,
-//! actions, functions, ephemeral resources, state stores, moves, config generation) answer
-//! `UNIMPLEMENTED` through the generated default methods, which Terraform understands.
+//! for failures of the service itself. RPCs this provider does not offer (actions, functions,
+//! ephemeral resources, state stores, moves) answer `UNIMPLEMENTED` through the generated
+//! default methods, which Terraform understands.
 
 pub mod codec;
 mod diagnostics;
@@ -21,6 +21,7 @@ use crate::framework::Provider;
 use crate::proto::tfplugin6 as proto;
 use crate::proto::tfplugin6::provider_server::{self, ProviderServer};
 use std::sync::Arc;
+use tonic::codegen::BoxStream;
 use tonic::{Request, Response, Status};
 
 /// Serves one framework [`Provider`] over tfplugin6, through the framework [`Server`].
@@ -151,6 +152,52 @@ impl provider_server::Provider for ProviderService {
     ) -> Result<Response<proto::read_data_source::Response>, Status> {
         Ok(Response::new(
             self.read_data_source_rpc(request.into_inner()).await,
+        ))
+    }
+
+    async fn get_resource_identity_schemas(
+        &self,
+        _request: Request<proto::get_resource_identity_schemas::Request>,
+    ) -> Result<Response<proto::get_resource_identity_schemas::Response>, Status> {
+        Ok(Response::new(self.get_resource_identity_schemas_rpc()))
+    }
+
+    async fn upgrade_resource_identity(
+        &self,
+        request: Request<proto::upgrade_resource_identity::Request>,
+    ) -> Result<Response<proto::upgrade_resource_identity::Response>, Status> {
+        Ok(Response::new(
+            self.upgrade_resource_identity_rpc(request.into_inner())
+                .await,
+        ))
+    }
+
+    async fn validate_list_resource_config(
+        &self,
+        request: Request<proto::validate_list_resource_config::Request>,
+    ) -> Result<Response<proto::validate_list_resource_config::Response>, Status> {
+        Ok(Response::new(
+            self.validate_list_resource_config_rpc(request.into_inner())
+                .await,
+        ))
+    }
+
+    async fn list_resource(
+        &self,
+        request: Request<proto::list_resource::Request>,
+    ) -> Result<Response<BoxStream<proto::list_resource::Event>>, Status> {
+        Ok(Response::new(
+            self.list_resource_rpc(request.into_inner()).await,
+        ))
+    }
+
+    async fn generate_resource_config(
+        &self,
+        request: Request<proto::generate_resource_config::Request>,
+    ) -> Result<Response<proto::generate_resource_config::Response>, Status> {
+        Ok(Response::new(
+            self.generate_resource_config_rpc(request.into_inner())
+                .await,
         ))
     }
 

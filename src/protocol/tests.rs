@@ -469,7 +469,7 @@ async fn metadata_and_schemas() {
         .into_inner();
     let capabilities = metadata.server_capabilities.unwrap();
     assert!(capabilities.plan_destroy && capabilities.get_provider_schema_optional);
-    assert!(!capabilities.move_resource_state && !capabilities.generate_resource_config);
+    assert!(!capabilities.move_resource_state && capabilities.generate_resource_config);
     let names: Vec<_> = metadata
         .resources
         .iter()
@@ -494,9 +494,17 @@ async fn metadata_and_schemas() {
             plan_destroy: true,
             get_provider_schema_optional: true,
             move_resource_state: false,
-            generate_resource_config: false,
+            generate_resource_config: true,
         })
     );
+    // A provider whose resources have no identity still answers, with none.
+    let identities = client
+        .get_resource_identity_schemas(proto::get_resource_identity_schemas::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(identities.identity_schemas.is_empty());
+    assert!(schema.list_resource_schemas.is_empty());
     let provider_block = schema.provider.unwrap().block.unwrap();
     let token = provider_block
         .attributes
@@ -1076,23 +1084,8 @@ fn assert_unimplemented<T: std::fmt::Debug>(name: &str, result: Result<T, tonic:
 async fn rpcs_not_offered_answer_unimplemented() {
     let (mut c, _) = start().await;
     assert_unimplemented(
-        "GetResourceIdentitySchemas",
-        c.get_resource_identity_schemas(proto::get_resource_identity_schemas::Request {})
-            .await,
-    );
-    assert_unimplemented(
-        "UpgradeResourceIdentity",
-        c.upgrade_resource_identity(proto::upgrade_resource_identity::Request::default())
-            .await,
-    );
-    assert_unimplemented(
         "MoveResourceState",
         c.move_resource_state(proto::move_resource_state::Request::default())
-            .await,
-    );
-    assert_unimplemented(
-        "GenerateResourceConfig",
-        c.generate_resource_config(proto::generate_resource_config::Request::default())
             .await,
     );
     assert_unimplemented(
@@ -1115,16 +1108,6 @@ async fn rpcs_not_offered_answer_unimplemented() {
     assert_unimplemented(
         "CloseEphemeralResource",
         c.close_ephemeral_resource(proto::close_ephemeral_resource::Request::default())
-            .await,
-    );
-    assert_unimplemented(
-        "ListResource",
-        c.list_resource(proto::list_resource::Request::default())
-            .await,
-    );
-    assert_unimplemented(
-        "ValidateListResourceConfig",
-        c.validate_list_resource_config(proto::validate_list_resource_config::Request::default())
             .await,
     );
     assert_unimplemented(

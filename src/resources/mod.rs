@@ -5,12 +5,20 @@ pub mod api_error;
 pub mod kit;
 pub mod zero_trust_access_identity_provider;
 
-use crate::framework::Resource;
+use crate::framework::{ListResource, Resource};
 use std::sync::Arc;
 
 /// Every resource type the provider offers.
 pub fn all() -> Vec<Arc<dyn Resource>> {
     vec![Arc::new(
         zero_trust_access_identity_provider::ZeroTrustAccessIdentityProviderResource::new(),
+    )]
+}
+
+/// Every list resource type the provider offers (for `terraform query`); each lists the
+/// managed resource type of the same name.
+pub fn all_lists() -> Vec<Arc<dyn ListResource>> {
+    vec![Arc::new(
+        zero_trust_access_identity_provider::list::ZeroTrustAccessIdentityProviderList::new(),
     )]
 }

@@ -108,21 +108,37 @@ pub fn generate(root: &Path) -> Result<Vec<Page>> {
             &provider.schema(),
         )?,
     }];
-    let resources = provider
+    let lists: Vec<_> = provider.list_resources();
+    let discovery = |type_name: &str, identity: Option<Schema>| Discovery {
+        identity,
+        list: lists
+            .iter()
+            .find(|l| l.type_name() == type_name)
+            .map(|l| l.list_schema()),
+    };
+    let resources: Vec<_> = provider
         .resources()
         .into_iter()
-        .map(|r| (PageKind::Resource, r.type_name(), r.schema()));
-    let data_sources = provider
-        .data_sources()
-        .into_iter()
-        .map(|d| (PageKind::DataSource, d.type_name(), d.schema()));
-    for (kind, type_name, schema) in resources.chain(data_sources) {
+        .map(|r| {
+            let found = discovery(r.type_name(), r.identity_schema());
+            (PageKind::Resource, r.type_name(), r.schema(), found)
+        })
+        .collect();
+    let data_sources = provider.data_sources().into_iter().map(|d| {
+        (
+            PageKind::DataSource,
+            d.type_name(),
+            d.schema(),
+            Discovery::default(),
+        )
+    });
+    for (kind, type_name, schema, found) in resources.into_iter().chain(data_sources) {
         let short = type_name
             .strip_prefix(&format!("{provider_name}_"))
             .unwrap_or(type_name);
         pages.push(Page {
             path: PathBuf::from(format!("docs/{}/{short}.md", kind.template_dir())),
-            contents: resource_page(root, provider_name, kind, type_name, short, &schema)?,
+            contents: resource_page(root, provider_name, kind, type_name, short, &schema, &found)?,
         });
     }
     Ok(pages)
@@ -308,6 +324,7 @@ fn resource_page(
     type_name: &str,
     short: &str,
     schema: &Schema,
+    found: &Discovery,
 ) -> Result<String> {
     let description = block_description(&schema.block);
     let mut out = front_matter(
@@ -341,6 +358,7 @@ fn resource_page(
             out.push_str("\n## Import\n\nImport is supported using the following syntax:\n\n");
             out.push_str(&code_block("shell", &import));
         }
+        out.push_str(&discovery_section(&examples, type_name, found)?);
     }
     let template = templates_dir(root)
         .join(kind.template_dir())
@@ -351,6 +369,93 @@ fn resource_page(
         out.push('\n');
     }
     Ok(finish(out))
+}
+
+/// What lets Terraform find a resource type's objects: its identity schema (Terraform 1.12+)
+/// and the schema of the `config` block of its list resource (`terraform query`, 1.14+).
+#[derive(Default)]
+struct Discovery {
+    identity: Option<Schema>,
+    list: Option<Schema>,
+}
+
+/// The sections on identity and `terraform query`, with the examples
+/// `examples/resources/<type>/import-by-identity.tf` and
+/// `examples/list-resources/<type>/list-resource.tfquery.hcl`.
+fn discovery_section(examples: &Path, type_name: &str, found: &Discovery) -> Result<String> {
+    let mut out = String::new();
+    let flat_list =
+        |out: &mut String, attributes: &[Attribute], mode_of: &dyn Fn(&Attribute) -> &str| {
+            for attribute in attributes {
+                let _ = writeln!(
+                    out,
+                    "- `{}` ({}, {}) {}",
+                    attribute.name,
+                    type_name_of(attribute),
+                    mode_of(attribute),
+                    attribute_description(attribute)
+                );
+            }
+        };
+    if let Some(identity) = &found.identity {
+        out.push_str("\n## Resource Identity\n\n");
+        let _ = writeln!(
+            out,
+            "With Terraform 1.12 or later every `{type_name}` in state carries an identity \
+             (identity schema version {}), shown by `terraform show -json`. An `import` block \
+             can name the object by it instead of by an import ID:\n",
+            identity.version
+        );
+        flat_list(&mut out, &identity.block.attributes, &|a| {
+            if a.mode == Mode::Required {
+                "Required for import"
+            } else {
+                "Optional for import"
+            }
+        });
+        let example = examples.join(format!("resources/{type_name}/import-by-identity.tf"));
+        if let Some(example) = read_optional(&example)? {
+            out.push('\n');
+            out.push_str(&code_block("terraform", &example));
+        }
+    }
+    if let Some(list) = &found.list {
+        out.push_str("\n## Query\n\n");
+        let _ = writeln!(
+            out,
+            "With Terraform 1.14 or later, a `list \"{type_name}\"` block in a `.tfquery.hcl` \
+             file lists existing objects for `terraform query`, each with its identity. \
+             `include_resource = true` (an argument of the `list` block itself, beside `config`) \
+             asks for every object's full attributes as well; `limit` (default 100) caps the \
+             results. The `config` block takes:\n"
+        );
+        flat_list(&mut out, &list.block.attributes, &|a| {
+            if a.mode == Mode::Required {
+                "Required"
+            } else {
+                "Optional"
+            }
+        });
+        let example = examples.join(format!(
+            "list-resources/{type_name}/list-resource.tfquery.hcl"
+        ));
+        let example = read_text(&example).with_context(|| {
+            format!(
+                "every list resource needs an example at {}",
+                example.display()
+            )
+        })?;
+        out.push('\n');
+        out.push_str(&code_block("terraform", &example));
+    }
+    Ok(out)
+}
+
+fn type_name_of(attribute: &Attribute) -> String {
+    match &attribute.kind {
+        AttributeKind::Type(ty) => type_name(ty),
+        AttributeKind::Nested { .. } => "Attributes".to_owned(),
+    }
 }
 
 /// Registry navigation groups, by type-name prefix.

@@ -2,15 +2,39 @@
 //! resource it lists, so only resource types with an identity schema can be listed.
 
 use super::Server;
-use crate::framework::diagnostics::Diagnostics;
+use crate::framework::diagnostics::{Diagnostic, Diagnostics};
 use crate::framework::list::{ListRequest, ListResponse};
 use crate::framework::plan::{null_write_only, unknown_paths};
+use crate::framework::resource::{ValidateConfigRequest, ValidateConfigResponse};
 use crate::framework::value::Value;
 
 /// Input to [`Server::list_resource`].
 pub type ListResourceRequest = ListRequest;
 
 impl Server {
+    /// The list resource's own checks of a `list` block's configuration.
+    pub async fn validate_list_resource_config(
+        &self,
+        type_name: &str,
+        config: Value,
+    ) -> Diagnostics {
+        let Some(list) = self.list_resources.get(type_name) else {
+            return Diagnostics::from(Diagnostic::error(
+                "Unknown list resource type",
+                format!("This provider has no list resource type named {type_name:?}."),
+            ));
+        };
+        let mut response = ValidateConfigResponse::default();
+        list.implementation
+            .validate_config(
+                &self.context(),
+                ValidateConfigRequest { config },
+                &mut response,
+            )
+            .await;
+        response.diagnostics
+    }
+
     /// Lists objects of a managed resource type. Results beyond the limit are dropped, full
     /// objects are kept only when asked for (without write-only values), and a result whose
     /// identity is missing or not wholly known carries an error instead of reaching Terraform

@@ -132,6 +132,39 @@ impl Server {
         self.resources.iter().map(|(name, r)| (*name, &r.schema))
     }
 
+    /// Every managed resource type that has an identity, with its identity schema, by name.
+    pub fn identity_schemas(&self) -> impl Iterator<Item = (&'static str, &Schema)> {
+        self.resources
+            .iter()
+            .filter_map(|(name, r)| Some((*name, r.identity_schema.as_ref()?)))
+    }
+
+    /// The identity schema of a managed resource type; `None` when it has none.
+    pub fn identity_schema(&self, type_name: &str) -> Option<&Schema> {
+        self.resources.get(type_name)?.identity_schema.as_ref()
+    }
+
+    /// Every list resource type with the schema of its `config` block, by name.
+    pub fn list_resource_schemas(&self) -> impl Iterator<Item = (&'static str, &Schema)> {
+        self.list_resources
+            .iter()
+            .map(|(name, l)| (*name, &l.schema))
+    }
+
+    /// The `config` schema of a list resource type, or the error for a type this provider
+    /// lacks.
+    pub fn list_resource_schema(&self, type_name: &str) -> Result<&Schema, Diagnostic> {
+        self.list_resources
+            .get(type_name)
+            .map(|l| &l.schema)
+            .ok_or_else(|| {
+                Diagnostic::error(
+                    "Unknown list resource type",
+                    format!("This provider has no list resource type named {type_name:?}."),
+                )
+            })
+    }
+
     /// Every data source type with its schema, by name.
     pub fn data_source_schemas(&self) -> impl Iterator<Item = (&'static str, &Schema)> {
         self.data_sources.iter().map(|(name, d)| (*name, &d.schema))

@@ -4,13 +4,14 @@
 use super::{Registered, Server};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::plan::{
-    configured_write_only_paths, null_write_only, plan_resource_change, unknown_paths,
-    unknowns_as_null,
+    config_from_state, configured_write_only_paths, null_write_only, plan_resource_change,
+    unknown_paths, unknowns_as_null,
 };
 use crate::framework::resource::Resource;
 use crate::framework::resource::{
-    ApplyResponse, CreateRequest, DeleteRequest, DeleteResponse, ImportRequest, ImportResponse,
-    ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse, UpdateRequest,
+    ApplyResponse, CreateRequest, DeleteRequest, DeleteResponse, GenerateConfigRequest,
+    GenerateConfigResponse, ImportRequest, ImportResponse, ModifyPlanRequest, ModifyPlanResponse,
+    ReadRequest, ReadResponse, UpdateRequest, UpgradeIdentityRequest, UpgradeIdentityResponse,
     UpgradeStateRequest, UpgradeStateResponse, ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::schema::Schema;
@@ -37,6 +38,9 @@ pub struct PlanResourceChangeRequest {
     pub config: Value,
     /// Private data stored with the prior state.
     pub prior_private: Vec<u8>,
+    /// The identity Terraform holds; null on create, before Terraform 1.12, or when the state
+    /// has none yet.
+    pub prior_identity: Value,
 }
 
 /// Output of [`Server::plan_resource_change`].
@@ -48,6 +52,9 @@ pub struct PlanResourceChangeResponse {
     pub requires_replace: Vec<AttributePath>,
     /// Private data for the apply; it rides along unchanged.
     pub planned_private: Vec<u8>,
+    /// The identity the object will have: null for a destroy, possibly partly unknown for a
+    /// create, wholly known and unchanged for an update.
+    pub planned_identity: Value,
     /// Problems found.
     pub diagnostics: Diagnostics,
 }
@@ -194,14 +201,23 @@ impl Server {
         if change.planned_state.is_null() {
             return response;
         }
+        let has_identity = registered.identity_schema.is_some();
+        let prior_identity = if has_identity {
+            request.prior_identity
+        } else {
+            Value::Null
+        };
+        let creating = request.prior_state.is_null();
         let mut modified = ModifyPlanResponse {
             planned_state: change.planned_state,
             requires_replace: change.requires_replace,
+            planned_identity: prior_identity.clone(),
             diagnostics: Diagnostics::new(),
         };
         let modify_request = ModifyPlanRequest {
             prior_state: request.prior_state,
             config: request.config,
+            prior_identity: prior_identity.clone(),
         };
         registered
             .implementation
@@ -213,6 +229,23 @@ impl Server {
         response.requires_replace = modified.requires_replace;
         response.requires_replace.sort();
         response.requires_replace.dedup();
+        if has_identity {
+            // An object updated in place keeps the identity it has; a create or a replacement
+            // gets a new one.
+            let replacing = !response.requires_replace.is_empty();
+            if !creating && !replacing && !modified.planned_identity.is_null() {
+                if let Some(problem) = identity_problem(&modified.planned_identity, &prior_identity)
+                {
+                    response.diagnostics.push(problem);
+                }
+            }
+            // Terraform accepts a partly unknown identity for an object about to be created,
+            // but `terraform show -json` of such a saved plan fails ("value is not known"), so
+            // a new object's identity is planned as none until the apply reports it.
+            if modified.planned_identity.is_wholly_known() {
+                response.planned_identity = modified.planned_identity;
+            }
+        }
         response
     }
 
@@ -360,6 +393,17 @@ impl Server {
             return response;
         };
         tracing::debug!(type_name, "importing");
+        let by_identity = !request.identity.is_null();
+        if by_identity && registered.identity_schema.is_none() {
+            response.diagnostics.error(
+                "Import By Identity Not Supported",
+                format!(
+                    "{type_name} has no resource identity, so an `import` block must name it \
+                     with `id` instead of `identity`."
+                ),
+            );
+            return response;
+        }
         registered
             .implementation
             .import_state(&self.context(), request, &mut response)
@@ -384,6 +428,15 @@ impl Server {
                 "The imported state holds an unknown value. This is a bug in the provider; \
                  please report it.",
             );
+            response.state = Value::Null;
+            return response;
+        }
+        if registered.identity_schema.is_none() {
+            response.identity = Value::Null;
+        } else if let Some(problem) = identity_problem(&response.identity, &Value::Null) {
+            // Terraform refuses an import by identity that returns none, and every later
+            // refresh would have to invent one.
+            response.diagnostics.push(problem);
             response.state = Value::Null;
         }
         response
@@ -470,6 +523,120 @@ impl Server {
                  bug in the provider; please report it.",
             );
             response.state = Value::Null;
+        }
+        response
+    }
+
+    /// Stored JSON identity to a value of the current identity schema. Terraform asks only when
+    /// the stored identity version differs from the current one; an older version goes through
+    /// the resource, the current one is read directly by `decode_current`. The response's
+    /// identity is null on failure.
+    pub async fn upgrade_resource_identity(
+        &self,
+        type_name: &str,
+        version: i64,
+        raw_json: &[u8],
+        decode_current: impl FnOnce(&[u8], &Schema) -> Result<Value, Diagnostic>,
+    ) -> UpgradeIdentityResponse {
+        let mut response = UpgradeIdentityResponse::default();
+        let registered = match self.resource(type_name) {
+            Ok(registered) => registered,
+            Err(unknown) => {
+                response.diagnostics.push(unknown);
+                return response;
+            }
+        };
+        let Some(identity_schema) = &registered.identity_schema else {
+            response.diagnostics.error(
+                "Resource Identity Not Supported",
+                format!(
+                    "The state holds an identity for this {type_name}, but this provider \
+                     defines none for the type. Remove the resource with `terraform state rm` \
+                     and import it again."
+                ),
+            );
+            return response;
+        };
+        let current = identity_schema.version;
+        if version == current {
+            match decode_current(raw_json, identity_schema) {
+                Ok(identity) => response.identity = identity,
+                Err(error) => response.diagnostics.push(error),
+            }
+        } else if version > current {
+            response.diagnostics.error(
+                "Resource Identity Managed By Newer Provider Version",
+                format!(
+                    "The identity of this {type_name} was stored with identity schema version \
+                     {version}, but this provider only knows versions up to {current}. Use the \
+                     newer provider version again."
+                ),
+            );
+        } else {
+            let raw_identity: serde_json::Value = match serde_json::from_slice(raw_json) {
+                Ok(raw_identity) => raw_identity,
+                Err(error) => {
+                    response.diagnostics.error(
+                        "Invalid Stored Identity",
+                        format!("The stored identity is not valid JSON: {error}."),
+                    );
+                    return response;
+                }
+            };
+            let request = UpgradeIdentityRequest {
+                version,
+                raw_identity,
+            };
+            registered
+                .implementation
+                .upgrade_identity(&self.context(), request, &mut response)
+                .await;
+            if response.diagnostics.has_errors() {
+                response.identity = Value::Null;
+                return response;
+            }
+        }
+        if response.diagnostics.has_errors() {
+            return response;
+        }
+        if let Some(problem) = identity_problem(&response.identity, &Value::Null) {
+            response.diagnostics.push(problem);
+            response.identity = Value::Null;
+        }
+        response
+    }
+
+    /// The configuration Terraform writes for an imported or listed object: the framework's
+    /// (the state without what configuration cannot set), then the resource's adjustments.
+    pub async fn generate_resource_config(
+        &self,
+        type_name: &str,
+        state: Value,
+    ) -> GenerateConfigResponse {
+        let mut response = GenerateConfigResponse::default();
+        let registered = match self.resource(type_name) {
+            Ok(registered) => registered,
+            Err(unknown) => {
+                response.diagnostics.push(unknown);
+                return response;
+            }
+        };
+        if state.is_null() {
+            response.config = Value::Null;
+            return response;
+        }
+        response.config = config_from_state(&registered.schema, &state);
+        registered
+            .implementation
+            .generate_config(
+                &self.context(),
+                GenerateConfigRequest { state },
+                &mut response,
+            )
+            .await;
+        if !response.diagnostics.has_errors() {
+            // Whatever the resource did, configuration never holds these.
+            response.config = config_from_state(&registered.schema, &response.config);
         }
         response
     }

@@ -7,7 +7,8 @@ use crate::framework::list::{ListRequest, ListResponse, ListResult};
 use crate::framework::resource::{
     ApplyResponse, CreateRequest, DeleteRequest, DeleteResponse, ImportRequest, ImportResponse,
     ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse, UpdateRequest,
-    UpgradeStateRequest, UpgradeStateResponse, ValidateConfigRequest, ValidateConfigResponse,
+    UpgradeIdentityRequest, UpgradeIdentityResponse, UpgradeStateRequest, UpgradeStateResponse,
+    ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::schema::{Attribute, Block, StateForUnknown};
 use crate::framework::{AttributePath, Severity};
@@ -111,7 +112,7 @@ impl Resource for FakeResource {
 
     fn identity_schema(&self) -> Option<Schema> {
         self.with_identity.then(|| Schema {
-            version: 0,
+            version: 1,
             block: Block {
                 attributes: vec![Attribute::string("id").required()],
                 ..Block::default()
@@ -140,6 +141,16 @@ impl Resource for FakeResource {
         response: &mut ModifyPlanResponse,
     ) {
         self.record("modify_plan");
+        match mode(&response.planned_state).as_str() {
+            // An in-place update that keeps the identity the server planned.
+            "keep" => return,
+            // An in-place update that tries to change it.
+            "rename" => {
+                response.planned_identity = identity("t-2");
+                return;
+            }
+            _ => {}
+        }
         // A resource may try to plan a write-only value or repeat a path; the server undoes both.
         let secret = AttributePath::attribute("secret");
         response
@@ -194,7 +205,25 @@ impl Resource for FakeResource {
             "bad" => response.diagnostics.error("Invalid Import ID", "Use t-N."),
             "empty" => {}
             "unknown" => response.state = thing("", Value::unknown(), Value::Null),
-            id => response.state = thing("", Value::from(id), Value::Null),
+            "anonymous" => response.state = thing("", Value::from("t-8"), Value::Null),
+            id => {
+                response.state = thing("", Value::from(id), Value::Null);
+                response.identity = identity(id);
+            }
+        }
+    }
+
+    async fn upgrade_identity(
+        &self,
+        _ctx: &Context,
+        request: UpgradeIdentityRequest,
+        response: &mut UpgradeIdentityResponse,
+    ) {
+        self.record("upgrade_identity");
+        // Version 0 called the ID `name`.
+        match request.raw_identity["name"].as_str() {
+            Some(name) => response.identity = identity(name),
+            None => response.diagnostics.error("Bad Identity", "No name."),
         }
     }
 
@@ -506,6 +535,7 @@ async fn plan_runs_the_resource_except_for_destroys_and_cleans_up_after_it() {
         proposed_new_state: Value::Null,
         config: Value::Null,
         prior_private: b"kept".to_vec(),
+        prior_identity: Value::Null,
     };
     let planned = server.plan_resource_change(THING, destroy).await;
     assert_eq!(planned.planned_state, Value::Null);
@@ -521,6 +551,7 @@ async fn plan_runs_the_resource_except_for_destroys_and_cleans_up_after_it() {
         proposed_new_state: thing("new", Value::from("t-1"), Value::from("done")),
         config,
         prior_private: b"kept".to_vec(),
+        prior_identity: Value::Null,
     };
     let planned = server.plan_resource_change(THING, update).await;
     assert_eq!(taken(&calls), ["modify_plan"]);
@@ -631,13 +662,20 @@ async fn import_yields_a_known_state_or_nothing() {
             Value::Null,
             vec!["Unknown Value After Import at id"],
         ),
+        ("anonymous", Value::Null, vec!["Missing Resource Identity"]),
     ];
     let (server, _) = server();
     for (id, state, errors) in cases {
-        let request = ImportRequest { id: id.into() };
+        let request = ImportRequest {
+            id: id.into(),
+            identity: Value::Null,
+        };
         let response = server.import_resource_state(THING, request).await;
         assert_eq!(response.state, state, "{id}");
         assert_eq!(summaries(&response.diagnostics), errors, "{id}");
+        if errors.is_empty() {
+            assert_eq!(response.identity, identity(id));
+        }
     }
 }
 
@@ -681,6 +719,114 @@ async fn upgrades_read_the_current_version_and_hand_older_ones_to_the_resource()
         assert_eq!(summaries(&response.diagnostics), errors, "{version} {text}");
     }
     assert_eq!(taken(&calls), ["upgrade", "upgrade", "upgrade"]);
+}
+
+#[tokio::test]
+async fn planned_identities_stay_put_on_update_and_are_empty_for_destroys() {
+    let (server, _) = server();
+    let update = |mode: &str| PlanResourceChangeRequest {
+        prior_state: done("old"),
+        proposed_new_state: done(mode),
+        config: thing(mode, Value::Null, Value::Null),
+        prior_private: Vec::new(),
+        prior_identity: identity("t-1"),
+    };
+    let kept = server.plan_resource_change(THING, update("keep")).await;
+    assert!(kept.diagnostics.is_empty(), "{:?}", kept.diagnostics);
+    assert_eq!(kept.planned_identity, identity("t-1"));
+
+    let renamed = server.plan_resource_change(THING, update("rename")).await;
+    assert_eq!(
+        summaries(&renamed.diagnostics),
+        ["Unexpected Identity Change"]
+    );
+
+    // A replacement may plan a new identity: Terraform plans its create half again.
+    let replaced = server.plan_resource_change(THING, update("other")).await;
+    assert!(
+        replaced.diagnostics.is_empty(),
+        "{:?}",
+        replaced.diagnostics
+    );
+
+    let destroy = PlanResourceChangeRequest {
+        proposed_new_state: Value::Null,
+        config: Value::Null,
+        ..update("keep")
+    };
+    let destroyed = server.plan_resource_change(THING, destroy).await;
+    assert_eq!(destroyed.planned_identity, Value::Null);
+
+    // A type without identity never plans one, whatever Terraform sent.
+    let plain = server.plan_resource_change(PLAIN, update("keep")).await;
+    assert_eq!(plain.planned_identity, Value::Null);
+}
+
+#[tokio::test]
+async fn identity_upgrades_go_through_the_resource_only_for_older_versions() {
+    let current = |raw: &[u8], _: &Schema| {
+        assert_eq!(raw, br#"{"id":"t-5"}"#);
+        Ok(identity("t-5"))
+    };
+    /// Type, stored version, stored JSON, expected identity, expected errors.
+    type Case<'a> = (&'a str, i64, &'a [u8], Value, Vec<&'a str>);
+    let cases: [Case; 6] = [
+        (THING, 1, br#"{"id":"t-5"}"#, identity("t-5"), vec![]),
+        (THING, 0, br#"{"name":"t-4"}"#, identity("t-4"), vec![]),
+        (
+            THING,
+            0,
+            br#"{"other":1}"#,
+            Value::Null,
+            vec!["Bad Identity"],
+        ),
+        (THING, 0, b"{", Value::Null, vec!["Invalid Stored Identity"]),
+        (
+            THING,
+            2,
+            b"{}",
+            Value::Null,
+            vec!["Resource Identity Managed By Newer Provider Version"],
+        ),
+        (
+            PLAIN,
+            0,
+            b"{}",
+            Value::Null,
+            vec!["Resource Identity Not Supported"],
+        ),
+    ];
+    let (server, calls) = server();
+    for (type_name, version, raw, expected, errors) in cases {
+        let response = server
+            .upgrade_resource_identity(type_name, version, raw, current)
+            .await;
+        let text = String::from_utf8_lossy(raw);
+        assert_eq!(response.identity, expected, "{type_name} {version} {text}");
+        assert_eq!(
+            summaries(&response.diagnostics),
+            errors,
+            "{type_name} {version} {text}"
+        );
+    }
+    assert_eq!(taken(&calls), ["upgrade_identity", "upgrade_identity"]);
+}
+
+#[tokio::test]
+async fn generated_configuration_leaves_out_what_configuration_cannot_set() {
+    let (server, _) = server();
+    let mut state = done("ok");
+    state.set_at(&AttributePath::attribute("secret"), Value::from("hunter2"));
+    let generated = server.generate_resource_config(THING, state).await;
+    assert!(generated.diagnostics.is_empty());
+    assert_eq!(generated.config.attr("mode"), &Value::from("ok"));
+    for computed_or_write_only in ["id", "result", "secret"] {
+        assert!(
+            generated.config.attr(computed_or_write_only).is_null(),
+            "{computed_or_write_only}: {:?}",
+            generated.config
+        );
+    }
 }
 
 #[tokio::test]

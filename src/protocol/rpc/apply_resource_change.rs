@@ -30,12 +30,32 @@ impl ProviderService {
                 }
             }
         };
+        let identity_schema = self.server.identity_schema(&request.type_name);
+        // The request carries no prior identity: for an object that exists, the planned one is
+        // it (an update keeps its identity); for a create it is only partly known.
+        let prior_identity = if prior_state.is_null() {
+            Value::Null
+        } else {
+            match dynamic_value::decode_identity(identity_schema, request.planned_identity.as_ref())
+            {
+                Ok(identity) if identity.is_wholly_known() => identity,
+                Ok(_) => Value::Null,
+                Err(error) => {
+                    return proto::apply_resource_change::Response {
+                        new_state: request.prior_state,
+                        private: request.planned_private,
+                        diagnostics: diagnostics::to_proto(&error.into()),
+                        ..Default::default()
+                    }
+                }
+            }
+        };
         let change = ApplyResourceChangeRequest {
             prior_state,
             planned_state,
             config,
             planned_private: request.planned_private,
-            prior_identity: Value::Null,
+            prior_identity,
         };
         let mut applied = self
             .server
@@ -47,8 +67,14 @@ impl ProviderService {
             "new state",
             &mut applied.diagnostics,
         );
+        let new_identity = dynamic_value::encode_identity(
+            &applied.identity,
+            identity_schema,
+            &mut applied.diagnostics,
+        );
         proto::apply_resource_change::Response {
             new_state,
+            new_identity,
             private: applied.private,
             diagnostics: diagnostics::to_proto(&applied.diagnostics),
             ..Default::default()

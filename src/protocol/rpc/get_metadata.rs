@@ -23,6 +23,13 @@ impl ProviderService {
                     type_name: name.to_owned(),
                 })
                 .collect(),
+            list_resources: self
+                .server
+                .list_resource_schemas()
+                .map(|(name, _)| proto::get_metadata::ListResourceMetadata {
+                    type_name: name.to_owned(),
+                })
+                .collect(),
             ..Default::default()
         }
     }

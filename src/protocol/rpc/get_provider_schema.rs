@@ -1,4 +1,5 @@
-//! `GetProviderSchema`: the provider's, every resource's and every data source's schema.
+//! `GetProviderSchema`: the provider's, every resource's, data source's and list resource's
+//! schema (for a list resource, the schema of its `config` block).
 
 use super::server_capabilities;
 use crate::proto::tfplugin6 as proto;
@@ -12,6 +13,7 @@ impl ProviderService {
             provider: Some(schema::to_proto(self.server.provider_schema())),
             resource_schemas: self.server.resource_schemas().map(to_proto).collect(),
             data_source_schemas: self.server.data_source_schemas().map(to_proto).collect(),
+            list_resource_schemas: self.server.list_resource_schemas().map(to_proto).collect(),
             server_capabilities: Some(server_capabilities()),
             ..Default::default()
         }

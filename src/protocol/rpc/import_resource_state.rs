@@ -11,9 +11,25 @@ impl ProviderService {
         request: proto::import_resource_state::Request,
     ) -> proto::import_resource_state::Response {
         tracing::debug!(rpc = "ImportResourceState", type_name = %request.type_name, "handling");
-        let import = ImportRequest { id: request.id };
         let type_name = request.type_name;
+        let identity_schema = self.server.identity_schema(&type_name);
+        let identity =
+            match dynamic_value::decode_identity(identity_schema, request.identity.as_ref()) {
+                Ok(identity) => identity,
+                Err(error) => {
+                    return proto::import_resource_state::Response {
+                        diagnostics: diagnostics::to_proto(&error.into()),
+                        ..Default::default()
+                    }
+                }
+            };
+        let import = ImportRequest {
+            id: request.id,
+            identity,
+        };
         let mut imported = self.server.import_resource_state(&type_name, import).await;
+        let diags = &mut imported.diagnostics;
+        let identity = dynamic_value::encode_identity(&imported.identity, identity_schema, diags);
         let state = match self.server.resource_schema(&type_name) {
             Ok(schema) if !imported.state.is_null() => {
                 let diags = &mut imported.diagnostics;
@@ -27,7 +43,7 @@ impl ProviderService {
                     type_name,
                     state: Some(state),
                     private: Vec::new(),
-                    identity: None,
+                    identity,
                 })
                 .into_iter()
                 .collect(),

@@ -4,9 +4,12 @@
 mod apply_resource_change;
 mod configure_provider;
 mod data_source;
+mod generate_resource_config;
 mod get_metadata;
 mod get_provider_schema;
+mod identity;
 mod import_resource_state;
+mod list_resource;
 mod plan_resource_change;
 mod read_resource;
 mod stop_provider;
@@ -17,12 +20,14 @@ mod validate_resource_config;
 use crate::proto::tfplugin6 as proto;
 
 /// The server capabilities this provider advertises, and nothing else: destroy plans reach
-/// `modify_plan`-free planning here, and the schema never changes within one binary.
+/// `modify_plan`-free planning here, the schema never changes within one binary, and the
+/// provider generates the configuration for `-generate-config-out` itself (Terraform's own
+/// guess from state would write values configuration may not hold).
 fn server_capabilities() -> proto::ServerCapabilities {
     proto::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: true,
         move_resource_state: false,
-        generate_resource_config: false,
+        generate_resource_config: true,
     }
 }

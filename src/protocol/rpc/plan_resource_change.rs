@@ -29,11 +29,26 @@ impl ProviderService {
                 }
             }
         };
+        let identity_schema = self.server.identity_schema(&request.type_name);
+        let prior_identity = match dynamic_value::decode_identity(
+            identity_schema,
+            request.prior_identity.as_ref(),
+        ) {
+            Ok(identity) => identity,
+            Err(error) => {
+                return proto::plan_resource_change::Response {
+                    planned_private: request.prior_private,
+                    diagnostics: diagnostics::to_proto(&error.into()),
+                    ..Default::default()
+                }
+            }
+        };
         let change = PlanResourceChangeRequest {
             prior_state,
             proposed_new_state,
             config,
             prior_private: request.prior_private,
+            prior_identity,
         };
         let mut plan = self
             .server
@@ -42,6 +57,8 @@ impl ProviderService {
         let diags = &mut plan.diagnostics;
         let planned_state =
             dynamic_value::encode_or_report(&plan.planned_state, schema, "planned state", diags);
+        let planned_identity =
+            dynamic_value::encode_identity(&plan.planned_identity, identity_schema, diags);
         proto::plan_resource_change::Response {
             planned_state,
             requires_replace: plan
@@ -50,6 +67,7 @@ impl ProviderService {
                 .map(diagnostics::path_to_proto)
                 .collect(),
             planned_private: plan.planned_private,
+            planned_identity,
             diagnostics: diagnostics::to_proto(&plan.diagnostics),
             ..Default::default()
         }

@@ -68,11 +68,13 @@ impl Harness {
         let mut response = ModifyPlanResponse {
             planned_state: change.planned_state,
             requires_replace: change.requires_replace,
+            planned_identity: Value::Null,
             diagnostics: validated.diagnostics,
         };
         let request = ModifyPlanRequest {
             prior_state: prior.clone(),
             config: config.clone(),
+            prior_identity: Value::Null,
         };
         self.resource
             .modify_plan(&self.ctx, request, &mut response)
@@ -197,7 +199,10 @@ impl Harness {
 
     async fn import(&self, id: &str) -> Value {
         let mut response = ImportResponse::default();
-        let request = ImportRequest { id: id.to_owned() };
+        let request = ImportRequest {
+            id: id.to_owned(),
+            identity: Value::Null,
+        };
         let resource = &self.resource;
         resource
             .import_state(&self.ctx, request, &mut response)

@@ -2,6 +2,9 @@
 //! only orchestrates: schema, validation, conversions and API quirks live in their own modules.
 
 pub mod convert;
+pub mod generate;
+pub mod identity;
+pub mod list;
 pub mod model;
 pub mod normalize;
 pub mod schema;
@@ -13,10 +16,10 @@ mod lifecycle_tests;
 
 use crate::cloudflare::{Client, IdentityProvider, Scope};
 use crate::framework::resource::{
-    Context, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, ImportRequest,
-    ImportResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse,
-    UpdateRequest, UpdateResponse, UpgradeStateRequest, UpgradeStateResponse,
-    ValidateConfigRequest, ValidateConfigResponse,
+    Context, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, GenerateConfigRequest,
+    GenerateConfigResponse, ImportRequest, ImportResponse, ModifyPlanRequest, ModifyPlanResponse,
+    ReadRequest, ReadResponse, UpdateRequest, UpdateResponse, UpgradeStateRequest,
+    UpgradeStateResponse, ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::{AttributePath, Diagnostic, Diagnostics, Resource, Schema, Value};
 use crate::resources::api_error::{self, Operation};
@@ -146,6 +149,10 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         schema::resource_schema()
     }
 
+    fn identity_schema(&self) -> Option<Schema> {
+        Some(identity::identity_schema())
+    }
+
     async fn validate_config(
         &self,
         _ctx: &Context,
@@ -168,6 +175,14 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 .requires_replace
                 .retain(|path| !kept.contains(path));
             normalize::plan_scim_secret(&mut response.planned_state, &request.prior_state);
+            if !response.requires_replace.is_empty() {
+                // The replacement gets a new ID, known only once it is created.
+                response.planned_identity = Value::Null;
+            } else if response.planned_identity.is_null() {
+                // No identity stored yet (state from before Terraform 1.12, planned without a
+                // refresh): the object's own account or zone and ID.
+                response.planned_identity = identity::identity_of_state(&response.planned_state);
+            }
             return;
         }
 
@@ -230,10 +245,11 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
             }
             Ok(Err(error)) => diagnostics.push(api_failure(client, "read", &about, &error)),
             Ok(Ok(mut api)) => {
-                api.id.get_or_insert(id);
+                api.id.get_or_insert_with(|| id.clone());
                 let mut fresh = convert::from_api(&api, &scope).to_value();
                 normalize::after_read(&mut fresh, &request.prior_state);
                 response.new_state = fresh;
+                response.identity = identity::identity(&scope, &id);
             }
         }
     }
@@ -300,6 +316,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 );
                 response.new_state =
                     applied_state(&request.planned_state, &Value::Null, &api, &scope);
+                response.identity = identity::identity(&scope, api.id.as_deref().unwrap_or(""));
             }
             Ok(_) => diagnostics.error(
                 "Unexpected Cloudflare API Response",
@@ -347,9 +364,10 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
             Err(Stopped) => diagnostics.push(stopped_diagnostic("update", &about)),
             Ok(Err(error)) => diagnostics.push(api_failure(client, "update", &about, &error)),
             Ok(Ok(mut api)) => {
-                api.id.get_or_insert(id);
+                api.id.get_or_insert_with(|| id.clone());
                 response.new_state =
                     applied_state(&request.planned_state, &request.prior_state, &api, &scope);
+                response.identity = identity::identity(&scope, &id);
             }
         }
     }
@@ -375,6 +393,15 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         }
     }
 
+    async fn generate_config(
+        &self,
+        _ctx: &Context,
+        request: GenerateConfigRequest,
+        response: &mut GenerateConfigResponse,
+    ) {
+        generate::config_for_import(&request.state, response);
+    }
+
     async fn upgrade_state(
         &self,
         _ctx: &Context,
@@ -393,21 +420,36 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         request: ImportRequest,
         response: &mut ImportResponse,
     ) {
-        match import_id::parse(&request.id, WORDING.id_name) {
-            Ok(parsed) => {
-                let (account_id, zone_id) = match parsed.scope {
-                    Scope::Account(account) => (Attr::Known(account), Attr::Null),
-                    Scope::Zone(zone) => (Attr::Null, Attr::Known(zone)),
-                };
-                response.state = IdentityProviderModel {
-                    id: Attr::Known(parsed.id),
-                    account_id,
-                    zone_id,
-                    ..IdentityProviderModel::default()
+        let named = if request.identity.is_null() {
+            match import_id::parse(&request.id, WORDING.id_name) {
+                Ok(parsed) => Some((parsed.scope, parsed.id)),
+                Err(detail) => {
+                    response.diagnostics.error("Invalid Import ID", detail);
+                    None
                 }
-                .to_value();
             }
-            Err(detail) => response.diagnostics.error("Invalid Import ID", detail),
-        }
+        } else {
+            identity::parse(&request.identity, &mut response.diagnostics)
+        };
+        let Some((scope, id)) = named else {
+            return;
+        };
+        response.state = import_skeleton(&scope, &id);
+        response.identity = identity::identity(&scope, &id);
     }
+}
+
+/// The state an import starts from: just enough for `read` to find the object.
+pub fn import_skeleton(scope: &Scope, id: &str) -> Value {
+    let (account_id, zone_id) = match scope {
+        Scope::Account(account) => (Attr::Known(account.clone()), Attr::Null),
+        Scope::Zone(zone) => (Attr::Null, Attr::Known(zone.clone())),
+    };
+    IdentityProviderModel {
+        id: Attr::Known(id.to_owned()),
+        account_id,
+        zone_id,
+        ..IdentityProviderModel::default()
+    }
+    .to_value()
 }
