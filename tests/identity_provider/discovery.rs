@@ -6,35 +6,13 @@
 //! applicable, with the reason.
 
 use super::*;
-use crate::support::{acceptance, terraform};
+use crate::support::{acceptance, applicable, Requirement};
 use serde_json::json;
-use std::io::Write;
 
 /// Resource identity: `GetResourceIdentitySchemas` and identity on every operation.
-const IDENTITY: (&str, &str) = ("1.12", "resource identity");
+const IDENTITY: Requirement = Requirement::new("1.12", "resource identity");
 /// List resources and `terraform query`.
-const QUERY: (&str, &str) = ("1.14", "list resources and terraform query");
-
-/// Whether this Terraform build has `feature`. When it does not, the test is reported as not
-/// applicable, with both versions and the reason, on the process's stderr (past libtest's
-/// capture, so every run shows it), and must return without asserting anything.
-fn applicable((version, feature): (&str, &str)) -> bool {
-    let running = &terraform().version;
-    if crate::support::terraform::parse_version(running)
-        >= crate::support::terraform::parse_version(version)
-    {
-        return true;
-    }
-    let test = std::thread::current()
-        .name()
-        .unwrap_or("unnamed test")
-        .to_owned();
-    let line = format!(
-        "{test} ... not applicable: needs Terraform >= {version} (running {running}): {feature}\n"
-    );
-    let _ = std::io::stderr().lock().write_all(line.as_bytes());
-    false
-}
+const QUERY: Requirement = Requirement::new("1.14", "list resources and terraform query");
 
 /// The identity `terraform show -json` holds for `address`.
 fn shown_identity(t: &crate::support::Workdir, address: &str) -> Value {
