@@ -5,7 +5,7 @@
 //! framework server holds for its type, call the framework server, encode the answer. Problems a
 //! user can act on travel as diagnostics inside an `Ok` response; a gRPC error status is kept
 //! for failures of the service itself. RPCs this provider does not offer (identity, lists,
-//! actions, functions, ephemeral resources, state stores, moves, config generation) answer
+//! actions, functions, ephemeral resources, state stores, config generation) answer
 //! `UNIMPLEMENTED` through the generated default methods, which Terraform understands.
 
 pub mod codec;
@@ -151,6 +151,15 @@ impl provider_server::Provider for ProviderService {
     ) -> Result<Response<proto::read_data_source::Response>, Status> {
         Ok(Response::new(
             self.read_data_source_rpc(request.into_inner()).await,
+        ))
+    }
+
+    async fn move_resource_state(
+        &self,
+        request: Request<proto::move_resource_state::Request>,
+    ) -> Result<Response<proto::move_resource_state::Response>, Status> {
+        Ok(Response::new(
+            self.move_resource_state_rpc(request.into_inner()).await,
         ))
     }
 

@@ -12,7 +12,7 @@ impl ProviderService {
             provider: Some(schema::to_proto(self.server.provider_schema())),
             resource_schemas: self.server.resource_schemas().map(to_proto).collect(),
             data_source_schemas: self.server.data_source_schemas().map(to_proto).collect(),
-            server_capabilities: Some(server_capabilities()),
+            server_capabilities: Some(server_capabilities(&self.server)),
             ..Default::default()
         }
     }

@@ -7,6 +7,7 @@ mod data_source;
 mod get_metadata;
 mod get_provider_schema;
 mod import_resource_state;
+mod move_resource_state;
 mod plan_resource_change;
 mod read_resource;
 mod stop_provider;
@@ -14,15 +15,17 @@ mod upgrade_resource_state;
 mod validate_provider_config;
 mod validate_resource_config;
 
+use crate::framework::server::Server;
 use crate::proto::tfplugin6 as proto;
 
 /// The server capabilities this provider advertises, and nothing else: destroy plans reach
-/// `modify_plan`-free planning here, and the schema never changes within one binary.
-fn server_capabilities() -> proto::ServerCapabilities {
+/// `modify_plan`-free planning here, the schema never changes within one binary, and
+/// `moved` blocks across types are accepted when some resource type takes them.
+fn server_capabilities(server: &Server) -> proto::ServerCapabilities {
     proto::ServerCapabilities {
         plan_destroy: true,
         get_provider_schema_optional: true,
-        move_resource_state: false,
+        move_resource_state: server.accepts_moves(),
         generate_resource_config: false,
     }
 }
