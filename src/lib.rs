@@ -1,9 +1,12 @@
 //! A Terraform provider for Cloudflare Zero Trust Access identity providers.
 //!
 //! The crate is layered so that each module knows one thing:
-//! `server` (go-plugin host side) → `protocol` (tfplugin6 ↔ framework) → `framework`
-//! (protocol-free schema, values, diagnostics, planning) → `resources` (Terraform resources)
-//! → `cloudflare` (the REST client, which knows nothing of Terraform).
+//! `server` (go-plugin host side: handshake, TLS, stdio, logging) → `protocol` (tfplugin6
+//! messages ↔ framework values, nothing else) → `framework` (Terraform's semantics without a
+//! wire type: schemas, values, planning rules, the `Provider`/`Resource`/`DataSource` traits
+//! and the server that applies Terraform's rules around them) → `provider`, `resources` and
+//! `data_sources` (what this provider offers, with `resources::kit` shared between them) →
+//! `cloudflare` (the REST client).
 
 mod proto;
 

@@ -1,5 +1,6 @@
 //! A client for Cloudflare's REST API (v4 envelope), limited to Access identity providers.
-//! It knows nothing of Terraform.
+//! It knows nothing of Terraform's protocol, plans or state; the one trace of Terraform is the
+//! `User-Agent`, which names the Terraform version its caller passes in.
 //!
 //! What every call gets, so that callers need not think about it:
 //!

@@ -262,7 +262,8 @@ fn zip_timestamp() -> Result<zip::DateTime> {
         .trim()
         .parse()
         .with_context(|| format!("SOURCE_DATE_EPOCH={epoch:?} is not a number of seconds"))?;
-    let (year, month, day, hour, minute, second) = civil_from_unix(seconds);
+    let (year, month, day, hour, minute, second) =
+        civil_from_unix(seconds).with_context(|| format!("SOURCE_DATE_EPOCH={epoch}"))?;
     if !(1980..=2107).contains(&year) {
         bail!("SOURCE_DATE_EPOCH={epoch} is outside the years a zip can record (1980-2107)");
     }
@@ -270,28 +271,18 @@ fn zip_timestamp() -> Result<zip::DateTime> {
         .map_err(|_| anyhow::anyhow!("SOURCE_DATE_EPOCH={epoch} is not a valid zip timestamp"))
 }
 
-/// UTC calendar fields of a Unix time (Howard Hinnant's days-from-civil inverse), to avoid a
-/// date crate for one conversion.
-fn civil_from_unix(seconds: i64) -> (i64, u8, u8, u8, u8, u8) {
-    let days = seconds.div_euclid(86_400);
-    let secs_of_day = seconds.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (
-        year,
-        month,
-        day,
-        (secs_of_day / 3600) as u8,
-        (secs_of_day % 3600 / 60) as u8,
-        (secs_of_day % 60) as u8,
-    )
+/// UTC calendar fields of a Unix time.
+fn civil_from_unix(seconds: i64) -> Result<(i64, u8, u8, u8, u8, u8)> {
+    let t = time::OffsetDateTime::from_unix_timestamp(seconds)
+        .map_err(|_| anyhow::anyhow!("{seconds} is outside the dates this tool can represent"))?;
+    Ok((
+        i64::from(t.year()),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+    ))
 }
 
 /// Writes a zip holding exactly one file, `entry_name`, with the binary's bytes and mode 0755.
@@ -391,9 +382,16 @@ mod tests {
 
     #[test]
     fn unix_time_converts_to_utc_fields() {
-        assert_eq!(civil_from_unix(0), (1970, 1, 1, 0, 0, 0));
-        assert_eq!(civil_from_unix(1_700_000_000), (2023, 11, 14, 22, 13, 20));
-        assert_eq!(civil_from_unix(951_782_400), (2000, 2, 29, 0, 0, 0));
+        assert_eq!(civil_from_unix(0).unwrap(), (1970, 1, 1, 0, 0, 0));
+        assert_eq!(
+            civil_from_unix(1_700_000_000).unwrap(),
+            (2023, 11, 14, 22, 13, 20)
+        );
+        assert_eq!(
+            civil_from_unix(951_782_400).unwrap(),
+            (2000, 2, 29, 0, 0, 0)
+        );
+        assert!(civil_from_unix(i64::MAX).is_err());
     }
 
     #[test]

@@ -209,6 +209,10 @@ impl Parser<'_> {
             .input
             .get(self.pos..self.pos + 4)
             .ok_or_else(|| self.error("truncated \\u escape"))?;
+        // from_str_radix alone would take a leading sign ("\\u+04F"); JSON allows only digits.
+        if !digits.iter().all(u8::is_ascii_hexdigit) {
+            return Err(self.error("invalid \\u escape"));
+        }
         let text = std::str::from_utf8(digits).map_err(|_| self.error("invalid \\u escape"))?;
         let code = u32::from_str_radix(text, 16).map_err(|_| self.error("invalid \\u escape"))?;
         self.pos += 4;
@@ -616,6 +620,13 @@ mod tests {
                 b"+1",
                 Type::Number,
                 "unexpected character",
+                AttributePath::root(),
+            ),
+            (
+                "signed unicode escape",
+                b"\"\\u+041\"",
+                Type::String,
+                "invalid \\u escape",
                 AttributePath::root(),
             ),
             (
