@@ -14,6 +14,9 @@ mod provider_protocol;
 // The identity provider resource end to end: every type's lifecycle, scopes, drift, SCIM, secrets, invalid input, scale.
 mod identity_provider;
 
+// The data sources end to end: paging, max_items, lookups by id and by name.
+mod data_sources;
+
 // Installing the packaged provider the way users do: filesystem mirror and a signed registry.
 mod install;
 

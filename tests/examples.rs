@@ -103,7 +103,20 @@ fn resource_example_shows_every_type_and_the_seed() {
 
     // Secrets come from sensitive variables, never literals.
     let variables_tf = resource_example("variables.tf");
-    for line in resource_tf.lines().filter(|l| l.contains("client_secret")) {
+    // The write-only form is the one taught; the v5-compatible `client_secret` appears once.
+    let form = |key: &str| values_of(&resource_tf.replace("    ", "  "), key).len();
+    assert_eq!(form("client_secret"), 1, "one v5-compatible client_secret");
+    assert_eq!(
+        form("client_secret_wo"),
+        form("client_secret_wo_version"),
+        "every client_secret_wo has a version"
+    );
+    assert!(form("client_secret_wo") > 1);
+    for line in resource_tf
+        .lines()
+        .filter(|l| l.contains("client_secret") && !l.contains("client_secret_wo_version"))
+        .filter(|l| !l.trim_start().starts_with('#'))
+    {
         let value = line.split('=').nth(1).unwrap_or_default().trim();
         assert!(
             value.starts_with("var."),
@@ -117,6 +130,12 @@ fn resource_example_shows_every_type_and_the_seed() {
         assert!(
             declaration.contains("sensitive   = true"),
             "variable {name} must be sensitive"
+        );
+        // A write-only secret can come from an ephemeral variable, which Terraform never stores.
+        assert_eq!(
+            declaration.contains("ephemeral   = true"),
+            line.contains("client_secret_wo"),
+            "variable {name} is ephemeral exactly when it feeds client_secret_wo"
         );
     }
 }
@@ -211,8 +230,13 @@ fn resource_example_applies_and_its_import_ids_work() {
                 !import_id.contains('<'),
                 "unfilled placeholder in {id_template}"
             );
-            // The API never returns an OAuth client secret, so an import cannot know it.
-            t.import_verify(&address, &import_id, &["config.client_secret"]);
+            // The API never returns an OAuth client secret, so an import cannot know it, and the
+            // version of a write-only one is Terraform's alone.
+            t.import_verify(
+                &address,
+                &import_id,
+                &["config.client_secret", "config.client_secret_wo_version"],
+            );
         }
     });
 }

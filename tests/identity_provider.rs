@@ -7,6 +7,7 @@
 mod drift;
 mod invalid;
 mod lifecycle;
+mod moved;
 mod scale;
 mod scim;
 mod secrets;

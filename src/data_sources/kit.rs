@@ -69,29 +69,23 @@ pub fn scope(config: &Value) -> Option<Scope> {
         .or_else(|| known("zone_id").map(Scope::Zone))
 }
 
-/// Exactly one of `account_id` and `zone_id`; unknown values are not judged. `what` names the
-/// data source's objects in messages, e.g. `identity providers`.
-pub fn validate_scope(config: &Value, what: &str, diagnostics: &mut Diagnostics) {
+/// Exactly one of `account_id` and `zone_id`; unknown values are not judged.
+pub fn validate_scope(config: &Value, diagnostics: &mut Diagnostics) {
     let account = config.attr("account_id");
     let zone = config.attr("zone_id");
     if !account.is_null() && !zone.is_null() {
         diagnostics.attribute_error(
             AttributePath::attribute("zone_id"),
             "Conflicting Account and Zone",
-            format!(
-                "\"account_id\" and \"zone_id\" cannot both be set: the {what} are looked up in \
-                 one account or one zone. Remove zone_id to search the account, or account_id \
-                 to search the zone."
-            ),
+            "\"account_id\" and \"zone_id\" cannot both be set: a search covers one account or \
+             one zone. Remove zone_id to search the account, or account_id to search the zone.",
         );
     } else if account.is_null() && zone.is_null() {
         diagnostics.attribute_error(
             AttributePath::attribute("account_id"),
             "Missing Account or Zone",
-            format!(
-                "Set account_id to look up {what} in an account, or zone_id for zone-level \
-                 Access. Neither is set, and Cloudflare has no default to search."
-            ),
+            "Set account_id to search an account, or zone_id to search a zone (zone-level \
+             Access). Neither is set, and Cloudflare has no default to search.",
         );
     }
 }
@@ -183,23 +177,14 @@ mod tests {
             Value::object([("account_id", account), ("zone_id", zone)])
         };
         let mut diagnostics = Diagnostics::new();
-        validate_scope(
-            &config(Value::from("a"), Value::Null),
-            "x",
-            &mut diagnostics,
-        );
-        validate_scope(
-            &config(Value::Null, Value::unknown()),
-            "x",
-            &mut diagnostics,
-        );
+        validate_scope(&config(Value::from("a"), Value::Null), &mut diagnostics);
+        validate_scope(&config(Value::Null, Value::unknown()), &mut diagnostics);
         assert!(diagnostics.is_empty());
         validate_scope(
             &config(Value::from("a"), Value::from("z")),
-            "x",
             &mut diagnostics,
         );
-        validate_scope(&config(Value::Null, Value::Null), "x", &mut diagnostics);
+        validate_scope(&config(Value::Null, Value::Null), &mut diagnostics);
         let summaries: Vec<_> = diagnostics.iter().map(|d| d.summary.as_str()).collect();
         assert_eq!(
             summaries,

@@ -294,7 +294,7 @@ fn validate(config: &Value, diagnostics: &mut Diagnostics) {
              matches.",
         );
     }
-    kit::validate_scope(config, "identity provider", diagnostics);
+    kit::validate_scope(config, diagnostics);
     let filter_path = AttributePath::attribute("filter");
     kit::validate_scim_enabled(
         filter.attr("scim_enabled"),

@@ -36,12 +36,39 @@ static RESULT_ATTRIBUTES: LazyLock<Vec<Attribute>> = LazyLock::new(|| {
         if let Some(text) = result_description(&attribute.name) {
             *attribute = attribute.clone().description(text);
         }
-        if attribute.name == "config" {
-            reword_client_secret(attribute);
-        }
+        reword_nested(attribute);
     }
     results
 });
+
+/// Sentences of resource descriptions about configuring an attribute, which a result is not.
+const CONFIGURING: [&str; 3] = ["Defaults to ", "When unset, ", "Unset and "];
+
+/// Resource descriptions of nested attributes, without what only applies to configuring them,
+/// and the secrets described as a data source shows them.
+fn reword_nested(parent: &mut Attribute) {
+    let AttributeKind::Nested { attributes, .. } = &mut parent.kind else {
+        return;
+    };
+    for attribute in attributes.iter_mut() {
+        let text = match (parent.name.as_str(), attribute.name.as_str()) {
+            ("config", "client_secret") => {
+                "The OAuth client secret. Cloudflare never returns it, so it is null here."
+                    .to_owned()
+            }
+            ("scim_config", "secret") => "The SCIM bearer token as Cloudflare returns it: \
+                                          masked, since Cloudflare shows it only once, when \
+                                          SCIM is first turned on."
+                .to_owned(),
+            _ => attribute
+                .markdown_description
+                .split_inclusive(". ")
+                .filter(|sentence| !CONFIGURING.iter().any(|c| sentence.starts_with(c)))
+                .collect::<String>(),
+        };
+        *attribute = attribute.clone().description(text.trim_end());
+    }
+}
 
 /// Descriptions of results whose resource wording speaks of configuring them.
 fn result_description(name: &str) -> Option<String> {
@@ -64,18 +91,6 @@ fn result_description(name: &str) -> Option<String> {
         _ => return None,
     };
     Some(text)
-}
-
-fn reword_client_secret(config: &mut Attribute) {
-    if let AttributeKind::Nested { attributes, .. } = &mut config.kind {
-        for attribute in attributes.iter_mut() {
-            if attribute.name == "client_secret" {
-                *attribute = attribute.clone().description(
-                    "The OAuth client secret. Cloudflare never returns it, so it is null here.",
-                );
-            }
-        }
-    }
 }
 
 /// What both identity-provider data sources show of one identity provider.

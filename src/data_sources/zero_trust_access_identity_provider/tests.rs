@@ -176,8 +176,11 @@ fn validation_follows_v5_and_requires_a_scope() {
         check(&[account.clone(), id.clone(), ("filter", filter(None, None))]),
         ["Conflicting Lookups"]
     );
-    assert_eq!(check(&[account.clone()]), ["Missing Lookup"]);
-    assert_eq!(check(&[id.clone()]), ["Missing Account or Zone"]);
+    assert_eq!(check(std::slice::from_ref(&account)), ["Missing Lookup"]);
+    assert_eq!(
+        check(std::slice::from_ref(&id)),
+        ["Missing Account or Zone"]
+    );
     assert_eq!(
         check(&[account.clone(), ("zone_id", Value::from("z")), id.clone()]),
         ["Conflicting Account and Zone"]

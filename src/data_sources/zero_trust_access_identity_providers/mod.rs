@@ -86,7 +86,7 @@ fn limit(config: &Value) -> usize {
 /// v5's rules: exactly one of `account_id` and `zone_id`, `max_items` at least 0; plus a
 /// `scim_enabled` the API understands.
 fn validate(config: &Value, diagnostics: &mut Diagnostics) {
-    kit::validate_scope(config, "identity providers", diagnostics);
+    kit::validate_scope(config, diagnostics);
     kit::validate_scim_enabled(
         config.attr("scim_enabled"),
         AttributePath::attribute("scim_enabled"),
