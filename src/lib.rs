@@ -13,7 +13,6 @@ mod proto;
 pub mod cloudflare;
 pub mod data_sources;
 pub mod framework;
-pub mod logging;
 pub mod protocol;
 pub mod provider;
 pub mod resources;

@@ -59,106 +59,161 @@ impl fmt::Debug for IdentityProvider {
     }
 }
 
-/// The `config` object of an identity provider as the API returns it; which fields are used
-/// depends on the type.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct IdentityProviderConfig {
-    /// Extra OIDC claims to request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub claims: Option<Vec<String>>,
-    /// OAuth client ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
-    /// OAuth client secret. Write-only in practice: reads usually leave it out.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
-    /// Azure AD: use conditional access.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub conditional_access_enabled: Option<bool>,
-    /// Azure AD directory (tenant) ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub directory_id: Option<String>,
-    /// Claim that carries the user's email.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_claim_name: Option<String>,
-    /// Azure AD login prompt (`login`, `select_account`, `none`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prompt: Option<String>,
-    /// Azure AD: fetch group membership.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub support_groups: Option<bool>,
-    /// Centrify account URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub centrify_account: Option<String>,
-    /// Centrify application ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub centrify_app_id: Option<String>,
-    /// Google Workspace domain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apps_domain: Option<String>,
-    /// OIDC authorization endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth_url: Option<String>,
-    /// OIDC JWKS endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub certs_url: Option<String>,
-    /// OIDC token endpoint.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token_url: Option<String>,
-    /// OIDC scopes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<String>>,
-    /// OIDC: use PKCE.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pkce_enabled: Option<bool>,
-    /// Okta authorization server ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authorization_server_id: Option<String>,
-    /// Okta account URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub okta_account: Option<String>,
-    /// OneLogin account URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub onelogin_account: Option<String>,
-    /// PingOne environment ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ping_env_id: Option<String>,
-    /// SAML attributes to pass through.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<Vec<String>>,
-    /// SAML IdP signing certificates (PEM).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub idp_public_certs: Option<Vec<String>>,
-    /// SAML attribute carrying the user's email.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email_attribute_name: Option<String>,
-    /// SAML IdP entity ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub issuer_url: Option<String>,
-    /// SAML single sign-on URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sso_target_url: Option<String>,
-    /// SAML attributes to copy into request headers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub header_attributes: Option<Vec<HeaderAttribute>>,
-    /// SAML: sign authentication requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sign_request: Option<bool>,
-    /// SAML: encrypt assertions (needs a certificate set).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable_encryption: Option<bool>,
-    /// Read-only callback URL that Cloudflare assigns.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redirect_url: Option<String>,
-    /// `cloudflare` type: only allow members of the account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub restrict_to_account_members: Option<bool>,
+/// The fields of an identity provider's `config`, in one place. Each is listed with its API
+/// type and how it travels:
+///
+/// - `plain`: read and written as is;
+/// - `secret`: written, rarely read back, never shown;
+/// - `prompt`: a value the API spells one way but matches without regard to case;
+/// - `header_attributes`: a list of objects;
+/// - `read_only`: set by Cloudflare, so it has no place in a write body.
+///
+/// The macro hands the list to `$then`, which builds from it what it needs: here the read
+/// struct and the write body, in the resource its model and both conversions.
+#[macro_export]
+macro_rules! identity_provider_config_fields {
+    ($then:path) => {
+        $then! {
+            /// Extra OIDC claims to request.
+            claims: Vec<String> [plain],
+            /// OAuth client ID.
+            client_id: String [plain],
+            /// OAuth client secret. Write-only in practice: reads usually leave it out.
+            client_secret: String [secret],
+            /// Azure AD: use conditional access.
+            conditional_access_enabled: bool [plain],
+            /// Azure AD directory (tenant) ID.
+            directory_id: String [plain],
+            /// Claim that carries the user's email.
+            email_claim_name: String [plain],
+            /// Azure AD login prompt (`login`, `select_account`, `none`).
+            prompt: String [prompt],
+            /// Azure AD: fetch group membership.
+            support_groups: bool [plain],
+            /// Centrify account URL.
+            centrify_account: String [plain],
+            /// Centrify application ID.
+            centrify_app_id: String [plain],
+            /// Google Workspace domain.
+            apps_domain: String [plain],
+            /// OIDC authorization endpoint.
+            auth_url: String [plain],
+            /// OIDC JWKS endpoint.
+            certs_url: String [plain],
+            /// OIDC token endpoint.
+            token_url: String [plain],
+            /// OIDC scopes.
+            scopes: Vec<String> [plain],
+            /// OIDC: use PKCE.
+            pkce_enabled: bool [plain],
+            /// Okta authorization server ID.
+            authorization_server_id: String [plain],
+            /// Okta account URL.
+            okta_account: String [plain],
+            /// OneLogin account URL.
+            onelogin_account: String [plain],
+            /// PingOne environment ID.
+            ping_env_id: String [plain],
+            /// SAML attributes to pass through.
+            attributes: Vec<String> [plain],
+            /// SAML IdP signing certificates (PEM).
+            idp_public_certs: Vec<String> [plain],
+            /// SAML attribute carrying the user's email.
+            email_attribute_name: String [plain],
+            /// SAML IdP entity ID.
+            issuer_url: String [plain],
+            /// SAML single sign-on URL.
+            sso_target_url: String [plain],
+            /// SAML attributes to copy into request headers.
+            header_attributes: Vec<HeaderAttribute> [header_attributes],
+            /// SAML: sign authentication requests.
+            sign_request: bool [plain],
+            /// SAML: encrypt assertions (needs a certificate set).
+            enable_encryption: bool [plain],
+            /// Read-only callback URL that Cloudflare assigns.
+            redirect_url: String [read_only],
+            /// `cloudflare` type: only allow members of the account.
+            restrict_to_account_members: bool [plain],
+        }
+    };
 }
+
+/// Builds an API object's read struct (every field, each optional) and its write body (every
+/// field but the read-only ones, each a [`Field`]) from a field list, one field at a time.
+macro_rules! api_structs {
+    // Done: emit both structs.
+    (@next [$(#[$read_meta:meta])*] $read_name:ident [$($read:tt)*]
+        [$(#[$write_meta:meta])*] $write_name:ident [$($write:tt)*]
+    ) => {
+        $(#[$read_meta])*
+        #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct $read_name { $($read)* }
+
+        $(#[$write_meta])*
+        #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct $write_name { $($write)* }
+    };
+    (@next $read_meta:tt $read_name:ident [$($read:tt)*] $write_meta:tt $write_name:ident [$($write:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [read_only $($secret:ident)?], $($rest:tt)*
+    ) => {
+        api_structs! {
+            @next
+            $read_meta $read_name
+            [$($read)* $(#[$doc])* #[serde(skip_serializing_if = "Option::is_none")]
+             pub $field: Option<$ty>,]
+            $write_meta $write_name [$($write)*]
+            $($rest)*
+        }
+    };
+    (@next $read_meta:tt $read_name:ident [$($read:tt)*] $write_meta:tt $write_name:ident [$($write:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [$kind:ident], $($rest:tt)*
+    ) => {
+        api_structs! {
+            @next
+            $read_meta $read_name
+            [$($read)* $(#[$doc])* #[serde(skip_serializing_if = "Option::is_none")]
+             pub $field: Option<$ty>,]
+            $write_meta $write_name
+            [$($write)* $(#[$doc])* #[serde(skip_serializing_if = "Field::is_absent")]
+             pub $field: Field<$ty>,]
+            $($rest)*
+        }
+    };
+}
+
+/// Builds [`IdentityProviderConfig`] and [`IdentityProviderConfigBody`].
+macro_rules! config_structs {
+    ($($fields:tt)*) => {
+        api_structs! {
+            @next
+            [
+                /// The `config` object of an identity provider as the API returns it; which
+                /// fields are used depends on the type.
+            ]
+            IdentityProviderConfig []
+            [
+                /// The writable part of `config`. See [`IdentityProviderConfig`] for what each
+                /// field means.
+            ]
+            IdentityProviderConfigBody []
+            $($fields)*
+        }
+    };
+}
+
+crate::identity_provider_config_fields!(config_structs);
 
 impl fmt::Debug for IdentityProviderConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         debug_redacted("IdentityProviderConfig", self, f)
+    }
+}
+
+impl fmt::Debug for IdentityProviderConfigBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_redacted("IdentityProviderConfigBody", self, f)
     }
 }
 
@@ -174,29 +229,49 @@ pub struct HeaderAttribute {
     pub header_name: Option<String>,
 }
 
-/// SCIM provisioning settings as the API returns them.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ScimConfig {
-    /// Whether SCIM provisioning is on.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// `automatic`, `reauth` or `no_action`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub identity_update_behavior: Option<String>,
-    /// Remove seats of deprovisioned users.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seat_deprovision: Option<bool>,
-    /// Revoke sessions of deprovisioned users.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_deprovision: Option<bool>,
-    /// Read-only SCIM endpoint for this provider.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scim_base_url: Option<String>,
-    /// Read-only SCIM bearer secret; in the clear only in the response that enables SCIM.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret: Option<String>,
+/// The fields of an identity provider's `scim_config`, listed as
+/// [`identity_provider_config_fields`](crate::identity_provider_config_fields) lists `config`'s
+/// (`read_only secret` is a read-only value never to be shown).
+#[macro_export]
+macro_rules! identity_provider_scim_fields {
+    ($then:path) => {
+        $then! {
+            /// Whether SCIM provisioning is on.
+            enabled: bool [plain],
+            /// `automatic`, `reauth` or `no_action`.
+            identity_update_behavior: String [identity_update_behavior],
+            /// Remove seats of deprovisioned users.
+            seat_deprovision: bool [plain],
+            /// Revoke sessions of deprovisioned users.
+            user_deprovision: bool [plain],
+            /// Read-only SCIM endpoint for this provider.
+            scim_base_url: String [read_only],
+            /// Read-only SCIM bearer secret; in the clear only in the response that enables SCIM.
+            secret: String [read_only secret],
+        }
+    };
 }
+
+/// Builds [`ScimConfig`] and [`ScimConfigBody`].
+macro_rules! scim_structs {
+    ($($fields:tt)*) => {
+        api_structs! {
+            @next
+            [
+                /// SCIM provisioning settings as the API returns them.
+            ]
+            ScimConfig []
+            [
+                /// The writable part of `scim_config`.
+                #[derive(Debug)]
+            ]
+            ScimConfigBody []
+            $($fields)*
+        }
+    };
+}
+
+crate::identity_provider_scim_fields!(scim_structs);
 
 impl fmt::Debug for ScimConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -235,94 +310,6 @@ impl fmt::Debug for IdentityProviderBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         debug_redacted("IdentityProviderBody", self, f)
     }
-}
-
-/// The writable part of `config`. See [`IdentityProviderConfig`] for what each field means.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct IdentityProviderConfigBody {
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub claims: Field<Vec<String>>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub client_id: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub client_secret: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub conditional_access_enabled: Field<bool>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub directory_id: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub email_claim_name: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub prompt: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub support_groups: Field<bool>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub centrify_account: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub centrify_app_id: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub apps_domain: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub auth_url: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub certs_url: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub token_url: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub scopes: Field<Vec<String>>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub pkce_enabled: Field<bool>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub authorization_server_id: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub okta_account: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub onelogin_account: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub ping_env_id: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub attributes: Field<Vec<String>>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub idp_public_certs: Field<Vec<String>>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub email_attribute_name: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub issuer_url: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub sso_target_url: Field<String>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub header_attributes: Field<Vec<HeaderAttribute>>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub sign_request: Field<bool>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub enable_encryption: Field<bool>,
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub restrict_to_account_members: Field<bool>,
-}
-
-impl fmt::Debug for IdentityProviderConfigBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_redacted("IdentityProviderConfigBody", self, f)
-    }
-}
-
-/// The writable part of `scim_config`.
-#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ScimConfigBody {
-    /// Whether SCIM provisioning is on.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub enabled: Field<bool>,
-    /// `automatic`, `reauth` or `no_action`.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub identity_update_behavior: Field<String>,
-    /// Remove seats of deprovisioned users.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub seat_deprovision: Field<bool>,
-    /// Revoke sessions of deprovisioned users.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub user_deprovision: Field<bool>,
 }
 
 /// Which identity providers a list returns, beyond its account or zone.

@@ -16,6 +16,7 @@
 mod config;
 mod handshake;
 mod listener;
+pub mod logging;
 mod services;
 mod tls;
 
@@ -135,7 +136,7 @@ pub fn run(provider: Arc<dyn Provider>, command: Command) -> ExitCode {
         eprintln!("{NOT_STARTED_BY_TERRAFORM}");
         return ExitCode::FAILURE;
     }
-    crate::logging::init();
+    logging::init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

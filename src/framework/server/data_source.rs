@@ -66,15 +66,14 @@ impl Server {
             );
             return response;
         }
-        let (state, problems) = settle_state(
+        settle_state(
             &registered.schema,
-            &response.state,
+            &mut response.state,
+            &mut response.diagnostics,
             "Unknown Value After Read",
             "The provider left this attribute unknown after reading the data source. This is a \
              bug in the provider; please report it.",
         );
-        response.state = state;
-        response.diagnostics.extend(problems);
         response
     }
 }

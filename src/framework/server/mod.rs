@@ -157,6 +157,17 @@ impl Server {
         })
     }
 
+    /// The resource type, or `None` after adding the error for a type this provider lacks.
+    fn resource_or_report(
+        &self,
+        type_name: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<&Registered<dyn Resource>> {
+        self.resource(type_name)
+            .map_err(|unknown| diagnostics.push(unknown))
+            .ok()
+    }
+
     fn data_source(&self, type_name: &str) -> Result<&Registered<dyn DataSource>, Diagnostic> {
         self.data_sources.get(type_name).ok_or_else(|| {
             Diagnostic::error(

@@ -1,12 +1,13 @@
 //! Managed resources: validation, planning, apply, refresh, import and state upgrades, with
 //! the checks Terraform makes of their results applied before anything leaves the provider.
 
-use super::Server;
+use super::{Registered, Server};
 use crate::framework::diagnostics::Diagnostics;
 use crate::framework::plan::{
     configured_write_only_paths, null_write_only, plan_resource_change, unknown_paths,
     unknowns_as_null,
 };
+use crate::framework::resource::Resource;
 use crate::framework::resource::{
     ApplyResponse, CreateRequest, DeleteRequest, DeleteResponse, ImportRequest, ImportResponse,
     ModifyPlanRequest, ModifyPlanResponse, MoveStateRequest, MoveStateResponse, ReadRequest,
@@ -96,24 +97,39 @@ pub type ReadResourceRequest = ReadRequest;
 /// that what exists is still tracked.
 pub(super) fn settle_state(
     schema: &Schema,
-    state: &Value,
+    state: &mut Value,
+    diagnostics: &mut Diagnostics,
     summary: &str,
     detail: &str,
-) -> (Value, Diagnostics) {
-    let state = null_write_only(schema, state);
-    let unknowns = unknown_paths(&state);
-    let mut diagnostics = Diagnostics::new();
+) {
+    *state = null_write_only(schema, state);
+    let unknowns = unknown_paths(state);
     if unknowns.is_empty() {
-        return (state, diagnostics);
+        return;
     }
     for path in unknowns {
         diagnostics.attribute_error(path, summary, detail);
     }
-    (unknowns_as_null(&state), diagnostics)
+    *state = unknowns_as_null(state);
 }
 
-/// Whether an identity is present and wholly known, as Terraform requires of every object
-/// whose resource type has an identity schema.
+/// For a resource type with an identity schema, an error when an object that exists has no
+/// wholly known identity or a different one than before.
+fn check_identity(
+    registered: &Registered<dyn Resource>,
+    state: &Value,
+    identity: &Value,
+    prior: &Value,
+    diagnostics: &mut Diagnostics,
+) {
+    if registered.identity_schema.is_none() || state.is_null() {
+        return;
+    }
+    if let Some(problem) = identity_problem(identity, prior) {
+        diagnostics.push(problem);
+    }
+}
+
 fn identity_problem(identity: &Value, prior: &Value) -> Option<Diagnostic> {
     if identity.is_null() || !unknown_paths(identity).is_empty() {
         return Some(Diagnostic::error(
@@ -178,12 +194,8 @@ impl Server {
             planned_private: request.prior_private,
             ..PlanResourceChangeResponse::default()
         };
-        let registered = match self.resource(type_name) {
-            Ok(registered) => registered,
-            Err(unknown) => {
-                response.diagnostics.push(unknown);
-                return response;
-            }
+        let Some(registered) = self.resource_or_report(type_name, &mut response.diagnostics) else {
+            return response;
         };
         let schema = &registered.schema;
         let operation = match (
@@ -311,22 +323,19 @@ impl Server {
                 ),
             );
         }
-        let (new_state, problems) = settle_state(
+        let diagnostics = &mut response.diagnostics;
+        settle_state(
             &registered.schema,
-            &response.new_state,
+            &mut response.new_state,
+            diagnostics,
             "Unknown Value After Apply",
             &format!(
                 "The provider's {operation} left this attribute unknown, but state can only \
                  hold known values. This is a bug in the provider; please report it."
             ),
         );
-        response.new_state = new_state;
-        response.diagnostics.extend(problems);
-        if registered.identity_schema.is_some() && !response.new_state.is_null() {
-            if let Some(problem) = identity_problem(&response.identity, &prior_identity) {
-                response.diagnostics.push(problem);
-            }
-        }
+        let (state, identity) = (&response.new_state, &response.identity);
+        check_identity(registered, state, identity, &prior_identity, diagnostics);
         response
     }
 
@@ -338,12 +347,8 @@ impl Server {
         request: ReadResourceRequest,
     ) -> ReadResponse {
         let mut response = ReadResponse::unchanged(&request);
-        let registered = match self.resource(type_name) {
-            Ok(registered) => registered,
-            Err(unknown) => {
-                response.diagnostics.push(unknown);
-                return response;
-            }
+        let Some(registered) = self.resource_or_report(type_name, &mut response.diagnostics) else {
+            return response;
         };
         tracing::debug!(type_name, "reading");
         let prior_identity = request.identity.clone();
@@ -351,20 +356,17 @@ impl Server {
             .implementation
             .read(&self.context(), request, &mut response)
             .await;
-        let (new_state, problems) = settle_state(
+        let diagnostics = &mut response.diagnostics;
+        settle_state(
             &registered.schema,
-            &response.new_state,
+            &mut response.new_state,
+            diagnostics,
             "Unknown Value After Read",
             "The provider left this attribute unknown after reading the object. This is a bug \
              in the provider; please report it.",
         );
-        response.new_state = new_state;
-        response.diagnostics.extend(problems);
-        if registered.identity_schema.is_some() && !response.new_state.is_null() {
-            if let Some(problem) = identity_problem(&response.identity, &prior_identity) {
-                response.diagnostics.push(problem);
-            }
-        }
+        let (state, identity) = (&response.new_state, &response.identity);
+        check_identity(registered, state, identity, &prior_identity, diagnostics);
         response
     }
 
@@ -376,12 +378,8 @@ impl Server {
         request: ImportRequest,
     ) -> ImportResponse {
         let mut response = ImportResponse::default();
-        let registered = match self.resource(type_name) {
-            Ok(registered) => registered,
-            Err(unknown) => {
-                response.diagnostics.push(unknown);
-                return response;
-            }
+        let Some(registered) = self.resource_or_report(type_name, &mut response.diagnostics) else {
+            return response;
         };
         tracing::debug!(type_name, "importing");
         registered
@@ -424,12 +422,8 @@ impl Server {
         decode_current: impl FnOnce(&[u8], &Schema) -> Result<Value, Diagnostic>,
     ) -> UpgradeStateResponse {
         let mut response = UpgradeStateResponse::default();
-        let registered = match self.resource(type_name) {
-            Ok(registered) => registered,
-            Err(unknown) => {
-                response.diagnostics.push(unknown);
-                return response;
-            }
+        let Some(registered) = self.resource_or_report(type_name, &mut response.diagnostics) else {
+            return response;
         };
         let schema = &registered.schema;
         if raw_json.is_empty() {

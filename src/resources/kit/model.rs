@@ -194,19 +194,17 @@ impl<T: ModelValue> ModelValue for Vec<T> {
 }
 
 /// Declares a model struct for a Terraform object: its fields (each an [`Attr`]) with their
-/// attribute names, and the decoding and encoding that go with them.
+/// attribute names (written `"name" => field: Type`, or just `field: Type` when they are the
+/// same), and the decoding and encoding that go with them.
 #[macro_export]
 macro_rules! tf_object {
-    (
-        $(#[$meta:meta])*
-        pub struct $name:ident {
-            $( $(#[$field_meta:meta])* $tf:literal => $field:ident : $ty:ty, )*
-        }
+    (@emit [$(#[$meta:meta])*] $name:ident
+        [$( [$(#[$field_meta:meta])*] ($tf:expr) $field:ident : $ty:ty, )*]
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Default)]
         pub struct $name {
-            $( $(#[$field_meta])* pub $field: Attr<$ty>, )*
+            $( $(#[$field_meta])* pub $field: $crate::resources::kit::model::Attr<$ty>, )*
         }
 
         impl $name {
@@ -237,6 +235,26 @@ macro_rules! tf_object {
                 $crate::framework::Value::object([ $( ($tf, self.$field.encode()), )* ])
             }
         }
+    };
+    // Attribute names written out, for fields whose Rust name differs (e.g. `type`).
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$field_meta:meta])* $tf:literal => $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $crate::tf_object! { @emit [$(#[$meta])*] $name
+            [$( [$(#[$field_meta])*] ($tf) $field : $ty, )*] }
+    };
+    // Attribute names the same as the Rust field names.
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$field_meta:meta])* $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $crate::tf_object! { @emit [$(#[$meta])*] $name
+            [$( [$(#[$field_meta])*] (stringify!($field)) $field : $ty, )*] }
     };
 }
 

@@ -117,53 +117,104 @@ fn body(
     }
 }
 
-fn config_body(c: &ConfigModel, prior: Option<&ConfigModel>) -> IdentityProviderConfigBody {
-    macro_rules! f {
-        ($name:ident) => {
-            field(&c.$name, prior.map(|p| &p.$name), Clone::clone)
-        };
-    }
-    IdentityProviderConfigBody {
-        claims: f!(claims),
-        client_id: f!(client_id),
-        client_secret: field(&c.client_secret, prior.map(|p| &p.client_secret), |s| {
-            s.expose().to_owned()
-        }),
-        conditional_access_enabled: f!(conditional_access_enabled),
-        directory_id: f!(directory_id),
-        email_claim_name: f!(email_claim_name),
-        prompt: field(&c.prompt, prior.map(|p| &p.prompt), |p| {
-            canonical(p, &PROMPTS).to_owned()
-        }),
-        support_groups: f!(support_groups),
-        centrify_account: f!(centrify_account),
-        centrify_app_id: f!(centrify_app_id),
-        apps_domain: f!(apps_domain),
-        auth_url: f!(auth_url),
-        certs_url: f!(certs_url),
-        token_url: f!(token_url),
-        scopes: f!(scopes),
-        pkce_enabled: f!(pkce_enabled),
-        authorization_server_id: f!(authorization_server_id),
-        okta_account: f!(okta_account),
-        onelogin_account: f!(onelogin_account),
-        ping_env_id: f!(ping_env_id),
-        attributes: f!(attributes),
-        idp_public_certs: f!(idp_public_certs),
-        email_attribute_name: f!(email_attribute_name),
-        issuer_url: f!(issuer_url),
-        sso_target_url: f!(sso_target_url),
-        header_attributes: field(
-            &c.header_attributes,
-            prior.map(|p| &p.header_attributes),
-            |items| items.iter().map(header_attribute_body).collect(),
-        ),
-        sign_request: f!(sign_request),
-        enable_encryption: f!(enable_encryption),
-        restrict_to_account_members: f!(restrict_to_account_members),
-        // `redirect_url` is computed by Cloudflare and has no place in a body;
-        // `client_secret_wo` is null here (it is taken from the configuration, see `body`) and
-        // `client_secret_wo_version` is Terraform's alone.
+/// Builds, from one of the API's field lists (see
+/// [`identity_provider_config_fields`](crate::identity_provider_config_fields)), a function
+/// from the model to the write body and one from the API object to the model, converting each
+/// field as its kind says. The header names the functions, their types and parameters, and the
+/// model's Terraform-only fields with their values.
+macro_rules! conversions {
+    (@next [$to_body:ident, $from_api:ident, $model_ty:ident, $body_ty:ident, $api_ty:ident,
+            $c:ident, $prior:ident, [$($extra:tt)*]]
+        [$($body:tt)*] [$($model:tt)*]
+    ) => {
+        fn $to_body($c: &$model_ty, $prior: Option<&$model_ty>) -> $body_ty {
+            $body_ty { $($body)* }
+        }
+
+        fn $from_api($c: &$api_ty) -> $model_ty {
+            $model_ty { $($model)* $($extra)* }
+        }
+    };
+    (@next [$($header:tt)*] [$($body:tt)*] [$($model:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [read_only $($secret:ident)?], $($rest:tt)*
+    ) => {
+        conversions! { @next [$($header)*]
+            [$($body)*]
+            [$($model)* $field: conversions!(@model [read_only $($secret)?] [$($header)*] $field),]
+            $($rest)* }
+    };
+    (@next [$($header:tt)*] [$($body:tt)*] [$($model:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [$kind:ident], $($rest:tt)*
+    ) => {
+        conversions! { @next [$($header)*]
+            [$($body)* $field: conversions!(@body $kind [$($header)*] $field),]
+            [$($model)* $field: conversions!(@model [$kind] [$($header)*] $field),]
+            $($rest)* }
+    };
+    (@body $kind:ident [$a:ident, $b:ident, $m:ident, $w:ident, $r:ident, $c:ident, $prior:ident,
+        $extra:tt] $field:ident) => {
+        field(&$c.$field, $prior.map(|p| &p.$field), conversions!(@to_api $kind))
+    };
+    (@to_api secret) => { |s: &SecretString| s.expose().to_owned() };
+    (@to_api prompt) => { |p: &String| canonical(p, &PROMPTS).to_owned() };
+    (@to_api identity_update_behavior) => {
+        |b: &String| canonical(b, &IDENTITY_UPDATE_BEHAVIORS).to_owned()
+    };
+    (@to_api header_attributes) => {
+        |items: &Vec<HeaderAttributeModel>| items.iter().map(header_attribute_body).collect()
+    };
+    (@to_api plain) => { Clone::clone };
+    (@model [$(read_only)? secret] [$a:ident, $b:ident, $m:ident, $w:ident, $r:ident,
+        $c:ident, $prior:ident, $extra:tt] $field:ident) => {
+        Attr::from_option($c.$field.clone().map(SecretString::new))
+    };
+    (@model [header_attributes] [$a:ident, $b:ident, $m:ident, $w:ident, $r:ident, $c:ident,
+        $prior:ident, $extra:tt] $field:ident) => {
+        Attr::from_option(
+            $c.$field
+                .as_ref()
+                .map(|items| items.iter().map(header_attribute_from_api).collect()),
+        )
+    };
+    (@model [$($kind:ident)*] [$a:ident, $b:ident, $m:ident, $w:ident, $r:ident, $c:ident,
+        $prior:ident, $extra:tt] $field:ident) => {
+        Attr::from_option($c.$field.clone())
+    };
+}
+
+/// `config_body` and `config_from_api`. `client_secret_wo` is sent as `client_secret` (see
+/// `body`) and never read back; `client_secret_wo_version` is Terraform's alone, and the state
+/// keeps the planned value (see `normalize`).
+macro_rules! config_conversions {
+    ($($fields:tt)*) => {
+        conversions! {
+            @next [config_body, config_from_api, ConfigModel, IdentityProviderConfigBody,
+                IdentityProviderConfig, c, prior,
+                [client_secret_wo: Attr::Null, client_secret_wo_version: Attr::Null,]]
+            [] [] $($fields)*
+        }
+    };
+}
+
+/// `scim_body` and `scim_from_api`; `scim_base_url` and `secret` are Cloudflare's and never
+/// sent.
+macro_rules! scim_conversions {
+    ($($fields:tt)*) => {
+        conversions! {
+            @next [scim_body, scim_from_api, ScimConfigModel, ScimConfigBody, ScimConfig, s,
+                prior, []]
+            [] [] $($fields)*
+        }
+    };
+}
+
+crate::identity_provider_scim_fields!(scim_conversions);
+crate::identity_provider_config_fields!(config_conversions);
+
+fn header_attribute_from_api(h: &HeaderAttribute) -> HeaderAttributeModel {
+    HeaderAttributeModel {
+        attribute_name: Attr::from_option(h.attribute_name.clone()),
+        header_name: Attr::from_option(h.header_name.clone()),
     }
 }
 
@@ -171,28 +222,6 @@ fn header_attribute_body(item: &HeaderAttributeModel) -> HeaderAttribute {
     HeaderAttribute {
         attribute_name: item.attribute_name.known().cloned(),
         header_name: item.header_name.known().cloned(),
-    }
-}
-
-fn scim_body(s: &ScimConfigModel, prior: Option<&ScimConfigModel>) -> ScimConfigBody {
-    // `scim_base_url` and `secret` are computed by Cloudflare and never sent.
-    ScimConfigBody {
-        enabled: field(&s.enabled, prior.map(|p| &p.enabled), |b| *b),
-        identity_update_behavior: field(
-            &s.identity_update_behavior,
-            prior.map(|p| &p.identity_update_behavior),
-            |b| canonical(b, &IDENTITY_UPDATE_BEHAVIORS).to_owned(),
-        ),
-        seat_deprovision: field(
-            &s.seat_deprovision,
-            prior.map(|p| &p.seat_deprovision),
-            |b| *b,
-        ),
-        user_deprovision: field(
-            &s.user_deprovision,
-            prior.map(|p| &p.user_deprovision),
-            |b| *b,
-        ),
     }
 }
 
@@ -217,69 +246,6 @@ pub fn from_api(api: &IdentityProvider, scope: &Scope) -> IdentityProviderModel 
             .saml_certificate_set
             .as_ref()
             .map_or(Attr::Null, saml_certificate_set_from_api),
-    }
-}
-
-fn config_from_api(c: &IdentityProviderConfig) -> ConfigModel {
-    macro_rules! f {
-        ($name:ident) => {
-            Attr::from_option(c.$name.clone())
-        };
-    }
-    ConfigModel {
-        claims: f!(claims),
-        client_id: f!(client_id),
-        client_secret: Attr::from_option(c.client_secret.clone().map(SecretString::new)),
-        // Write-only: never read back, never in state.
-        client_secret_wo: Attr::Null,
-        // Terraform's own; the state keeps the planned value (see normalize).
-        client_secret_wo_version: Attr::Null,
-        conditional_access_enabled: f!(conditional_access_enabled),
-        directory_id: f!(directory_id),
-        email_claim_name: f!(email_claim_name),
-        prompt: f!(prompt),
-        support_groups: f!(support_groups),
-        centrify_account: f!(centrify_account),
-        centrify_app_id: f!(centrify_app_id),
-        apps_domain: f!(apps_domain),
-        auth_url: f!(auth_url),
-        certs_url: f!(certs_url),
-        pkce_enabled: f!(pkce_enabled),
-        scopes: f!(scopes),
-        token_url: f!(token_url),
-        authorization_server_id: f!(authorization_server_id),
-        okta_account: f!(okta_account),
-        onelogin_account: f!(onelogin_account),
-        ping_env_id: f!(ping_env_id),
-        attributes: f!(attributes),
-        email_attribute_name: f!(email_attribute_name),
-        header_attributes: Attr::from_option(c.header_attributes.as_ref().map(|items| {
-            items
-                .iter()
-                .map(|h| HeaderAttributeModel {
-                    attribute_name: Attr::from_option(h.attribute_name.clone()),
-                    header_name: Attr::from_option(h.header_name.clone()),
-                })
-                .collect()
-        })),
-        idp_public_certs: f!(idp_public_certs),
-        issuer_url: f!(issuer_url),
-        sign_request: f!(sign_request),
-        sso_target_url: f!(sso_target_url),
-        enable_encryption: f!(enable_encryption),
-        redirect_url: f!(redirect_url),
-        restrict_to_account_members: f!(restrict_to_account_members),
-    }
-}
-
-fn scim_from_api(s: &ScimConfig) -> ScimConfigModel {
-    ScimConfigModel {
-        enabled: Attr::from_option(s.enabled),
-        identity_update_behavior: Attr::from_option(s.identity_update_behavior.clone()),
-        scim_base_url: Attr::from_option(s.scim_base_url.clone()),
-        seat_deprovision: Attr::from_option(s.seat_deprovision),
-        secret: Attr::from_option(s.secret.clone().map(SecretString::new)),
-        user_deprovision: Attr::from_option(s.user_deprovision),
     }
 }
 

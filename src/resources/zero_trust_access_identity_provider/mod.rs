@@ -18,7 +18,7 @@ use crate::framework::resource::{
     MoveStateResponse, ReadRequest, ReadResponse, UpdateRequest, UpdateResponse,
     UpgradeStateRequest, UpgradeStateResponse, ValidateConfigRequest, ValidateConfigResponse,
 };
-use crate::framework::{AttributePath, Diagnostics, Resource, Schema, Value};
+use crate::framework::{AttributePath, Diagnostic, Diagnostics, Resource, Schema, Value};
 use crate::resources::api_error::{self, Operation};
 use crate::resources::kit::crud::{
     self, client, decode, import_hint, stopped_diagnostic, unless_stopped, Stopped,
@@ -70,6 +70,28 @@ pub const WORDING: Wording = Wording {
 
 fn scope(model: &IdentityProviderModel, diagnostics: &mut Diagnostics) -> Option<Scope> {
     crud::require_scope(&model.account_id, &model.zone_id, &WORDING, diagnostics)
+}
+
+/// What every call starts with: the API client, the decoded model of `value` and its scope.
+fn begin<'a>(
+    ctx: &'a Context,
+    value: &Value,
+    diagnostics: &mut Diagnostics,
+) -> Option<(&'a Client, IdentityProviderModel, Scope)> {
+    let client = client(ctx, diagnostics)?;
+    let model = decode(value, diagnostics)?;
+    let scope = scope(&model, diagnostics)?;
+    Some((client, model, scope))
+}
+
+/// The diagnostic for a failed API call that was to `verb` the object `about`.
+fn api_failure(verb: &str, about: &str, error: &crate::cloudflare::Error) -> Diagnostic {
+    let operation = Operation {
+        verb,
+        subject: about,
+        wording: &WORDING,
+    };
+    api_error::diagnostic(operation, error)
 }
 
 fn state_id(
@@ -185,13 +207,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
 
     async fn read(&self, ctx: &Context, request: ReadRequest, response: &mut ReadResponse) {
         let diagnostics = &mut response.diagnostics;
-        let Some(client) = client(ctx, diagnostics) else {
-            return;
-        };
-        let Some(prior) = decode(&request.prior_state, diagnostics) else {
-            return;
-        };
-        let Some(scope) = scope(&prior, diagnostics) else {
+        let Some((client, prior, scope)) = begin(ctx, &request.prior_state, diagnostics) else {
             return;
         };
         let Some(id) = state_id(&prior, "read", diagnostics) else {
@@ -210,14 +226,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 );
                 response.new_state = Value::Null;
             }
-            Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
-                Operation {
-                    verb: "read",
-                    subject: &about,
-                    wording: &WORDING,
-                },
-                &error,
-            )),
+            Ok(Err(error)) => diagnostics.push(api_failure("read", &about, &error)),
             Ok(Ok(mut api)) => {
                 api.id.get_or_insert(id);
                 let mut fresh = convert::from_api(&api, &scope).to_value();
@@ -229,13 +238,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
 
     async fn create(&self, ctx: &Context, request: CreateRequest, response: &mut CreateResponse) {
         let diagnostics = &mut response.diagnostics;
-        let Some(client) = client(ctx, diagnostics) else {
-            return;
-        };
-        let Some(planned) = decode(&request.planned_state, diagnostics) else {
-            return;
-        };
-        let Some(scope) = scope(&planned, diagnostics) else {
+        let Some((client, planned, scope)) = begin(ctx, &request.planned_state, diagnostics) else {
             return;
         };
         // The configuration is the only place the write-only client secret can be read from.
@@ -290,14 +293,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 ),
             ),
             Err(error) => {
-                let mut diagnostic = api_error::diagnostic(
-                    Operation {
-                        verb: "create",
-                        subject: &about,
-                        wording: &WORDING,
-                    },
-                    &error,
-                );
+                let mut diagnostic = api_failure("create", &about, &error);
                 if error.status() == Some(409)
                     && is_onetimepin(planned.kind.known().map(String::as_str))
                 {
@@ -316,16 +312,10 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
 
     async fn update(&self, ctx: &Context, request: UpdateRequest, response: &mut UpdateResponse) {
         let diagnostics = &mut response.diagnostics;
-        let Some(client) = client(ctx, diagnostics) else {
+        let Some((client, prior, scope)) = begin(ctx, &request.prior_state, diagnostics) else {
             return;
         };
-        let (Some(planned), Some(prior)) = (
-            decode(&request.planned_state, diagnostics),
-            decode(&request.prior_state, diagnostics),
-        ) else {
-            return;
-        };
-        let Some(scope) = scope(&prior, diagnostics) else {
+        let Some(planned) = decode(&request.planned_state, diagnostics) else {
             return;
         };
         let Some(id) = state_id(&prior, "updated", diagnostics) else {
@@ -338,14 +328,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         let body = convert::update_body(&planned, &prior, &config);
         match unless_stopped(ctx, client.update_identity_provider(&scope, &id, &body)).await {
             Err(Stopped) => diagnostics.push(stopped_diagnostic("update", &about)),
-            Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
-                Operation {
-                    verb: "update",
-                    subject: &about,
-                    wording: &WORDING,
-                },
-                &error,
-            )),
+            Ok(Err(error)) => diagnostics.push(api_failure("update", &about, &error)),
             Ok(Ok(mut api)) => {
                 api.id.get_or_insert(id);
                 response.new_state =
@@ -356,13 +339,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
 
     async fn delete(&self, ctx: &Context, request: DeleteRequest, response: &mut DeleteResponse) {
         let diagnostics = &mut response.diagnostics;
-        let Some(client) = client(ctx, diagnostics) else {
-            return;
-        };
-        let Some(prior) = decode(&request.prior_state, diagnostics) else {
-            return;
-        };
-        let Some(scope) = scope(&prior, diagnostics) else {
+        let Some((client, prior, scope)) = begin(ctx, &request.prior_state, diagnostics) else {
             return;
         };
         let Some(id) = prior.id.known().cloned() else {
@@ -376,14 +353,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
             Ok(Err(error)) if error.is_not_found() => {
                 tracing::debug!(id, "identity provider was already deleted");
             }
-            Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
-                Operation {
-                    verb: "delete",
-                    subject: &about,
-                    wording: &WORDING,
-                },
-                &error,
-            )),
+            Ok(Err(error)) => diagnostics.push(api_failure("delete", &about, &error)),
             Ok(Ok(())) => tracing::debug!(id, "identity provider deleted"),
         }
     }

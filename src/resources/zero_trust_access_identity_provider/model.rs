@@ -30,75 +30,71 @@ crate::tf_object! {
     }
 }
 
-crate::tf_object! {
-    /// `config`.
-    pub struct ConfigModel {
-        /// Extra claims.
-        "claims" => claims: Vec<String>,
-        /// OAuth client ID.
-        "client_id" => client_id: String,
-        /// OAuth client secret.
-        "client_secret" => client_secret: SecretString,
-        /// OAuth client secret, write-only: only ever in a configuration, null in plan and state.
-        "client_secret_wo" => client_secret_wo: SecretString,
-        /// Version label whose change sends `client_secret_wo`.
-        "client_secret_wo_version" => client_secret_wo_version: String,
-        /// Azure AD conditional access.
-        "conditional_access_enabled" => conditional_access_enabled: bool,
-        /// Azure AD tenant.
-        "directory_id" => directory_id: String,
-        /// Email claim.
-        "email_claim_name" => email_claim_name: String,
-        /// Azure AD prompt.
-        "prompt" => prompt: String,
-        /// Azure AD groups.
-        "support_groups" => support_groups: bool,
-        /// Centrify account.
-        "centrify_account" => centrify_account: String,
-        /// Centrify app.
-        "centrify_app_id" => centrify_app_id: String,
-        /// Google Workspace domain.
-        "apps_domain" => apps_domain: String,
-        /// OIDC authorization endpoint.
-        "auth_url" => auth_url: String,
-        /// OIDC JWKS endpoint.
-        "certs_url" => certs_url: String,
-        /// PKCE.
-        "pkce_enabled" => pkce_enabled: bool,
-        /// OIDC scopes.
-        "scopes" => scopes: Vec<String>,
-        /// OIDC token endpoint.
-        "token_url" => token_url: String,
-        /// Okta authorization server.
-        "authorization_server_id" => authorization_server_id: String,
-        /// Okta account.
-        "okta_account" => okta_account: String,
-        /// OneLogin account.
-        "onelogin_account" => onelogin_account: String,
-        /// PingOne environment.
-        "ping_env_id" => ping_env_id: String,
-        /// SAML attributes.
-        "attributes" => attributes: Vec<String>,
-        /// SAML email attribute.
-        "email_attribute_name" => email_attribute_name: String,
-        /// SAML header attributes.
-        "header_attributes" => header_attributes: Vec<HeaderAttributeModel>,
-        /// SAML signing certificates.
-        "idp_public_certs" => idp_public_certs: Vec<String>,
-        /// SAML entity ID.
-        "issuer_url" => issuer_url: String,
-        /// SAML request signing.
-        "sign_request" => sign_request: bool,
-        /// SAML SSO URL.
-        "sso_target_url" => sso_target_url: String,
-        /// SAML assertion encryption.
-        "enable_encryption" => enable_encryption: bool,
-        /// Callback URL (computed).
-        "redirect_url" => redirect_url: String,
-        /// `cloudflare` type: account members only.
-        "restrict_to_account_members" => restrict_to_account_members: bool,
-    }
+/// Builds a model struct from one of the API's field lists (see
+/// [`identity_provider_config_fields`](crate::identity_provider_config_fields)), with the
+/// attributes only Terraform has added at the end. Secrets become [`SecretString`]s.
+macro_rules! model_from_fields {
+    (@next $header:tt [$($done:tt)*]) => {
+        model_from_fields! { @emit $header [$($done)*] }
+    };
+    (@emit [$(#[$meta:meta])* $name:ident [$($extra:tt)*]] [$($done:tt)*]) => {
+        crate::tf_object! {
+            $(#[$meta])*
+            pub struct $name { $($done)* $($extra)* }
+        }
+    };
+    (@next $header:tt [$($done:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [$(read_only)? secret], $($rest:tt)*
+    ) => {
+        model_from_fields! { @next $header [$($done)* $(#[$doc])* $field: SecretString,]
+            $($rest)* }
+    };
+    (@next $header:tt [$($done:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [header_attributes], $($rest:tt)*
+    ) => {
+        model_from_fields! { @next $header
+            [$($done)* $(#[$doc])* $field: Vec<HeaderAttributeModel>,]
+            $($rest)* }
+    };
+    (@next $header:tt [$($done:tt)*]
+        $(#[$doc:meta])* $field:ident : $ty:ty [$($kind:ident)*], $($rest:tt)*
+    ) => {
+        model_from_fields! { @next $header [$($done)* $(#[$doc])* $field: $ty,] $($rest)* }
+    };
 }
+
+/// Builds [`ConfigModel`].
+macro_rules! config_model {
+    ($($fields:tt)*) => {
+        model_from_fields! {
+            @next
+            [
+                /// `config`.
+                ConfigModel [
+                    /// OAuth client secret, write-only: only ever in a configuration, null in
+                    /// plan and state.
+                    client_secret_wo: SecretString,
+                    /// Version label whose change sends `client_secret_wo`.
+                    client_secret_wo_version: String,
+                ]
+            ]
+            []
+            $($fields)*
+        }
+    };
+}
+
+/// Builds [`ScimConfigModel`].
+macro_rules! scim_model {
+    ($($fields:tt)*) => {
+        model_from_fields! { @next [/// `scim_config`.
+            ScimConfigModel []] [] $($fields)* }
+    };
+}
+
+crate::identity_provider_scim_fields!(scim_model);
+
+crate::identity_provider_config_fields!(config_model);
 
 crate::tf_object! {
     /// One element of `config.header_attributes`.
@@ -107,24 +103,6 @@ crate::tf_object! {
         "attribute_name" => attribute_name: String,
         /// Request header.
         "header_name" => header_name: String,
-    }
-}
-
-crate::tf_object! {
-    /// `scim_config`.
-    pub struct ScimConfigModel {
-        /// SCIM on.
-        "enabled" => enabled: bool,
-        /// What SCIM events do to identities.
-        "identity_update_behavior" => identity_update_behavior: String,
-        /// SCIM endpoint (computed).
-        "scim_base_url" => scim_base_url: String,
-        /// Remove seats on deprovision.
-        "seat_deprovision" => seat_deprovision: bool,
-        /// SCIM bearer secret (computed).
-        "secret" => secret: SecretString,
-        /// Revoke sessions on deprovision.
-        "user_deprovision" => user_deprovision: bool,
     }
 }
 
