@@ -1,7 +1,6 @@
 //! The HTTP client: configuration, scopes and the request loop.
 
 use std::fmt;
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -9,7 +8,6 @@ use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
-use tokio_util::sync::CancellationToken;
 
 use super::auth::Auth;
 use super::envelope::{Envelope, ErrorEnvelope};
@@ -107,8 +105,9 @@ const MAX_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// this is not a Cloudflare answer.
 const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 
-/// A Cloudflare API client. Cloning is cheap, and clones share the connection pool, the rate
-/// limiter and the cancellation state.
+/// A Cloudflare API client. Cloning is cheap, and clones share the connection pool and the rate
+/// limiter. Callers that must give up early drop the call's future (see the resources'
+/// `unless_stopped`).
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -125,7 +124,6 @@ struct Inner {
     /// Shared with every client in the process that uses the same API root, credentials and
     /// budget, because Cloudflare counts requests per user, not per connection.
     throttle: Arc<Throttle>,
-    cancel: CancellationToken,
 }
 
 impl fmt::Debug for Client {
@@ -185,7 +183,6 @@ impl Client {
                 retry: config.retry,
                 request_timeout: config.request_timeout,
                 throttle,
-                cancel: CancellationToken::new(),
             }),
         })
     }
@@ -193,17 +190,6 @@ impl Client {
     /// The API root in use (without a trailing slash).
     pub fn base_url(&self) -> &str {
         self.inner.base_url.as_str().trim_end_matches('/')
-    }
-
-    /// Stops every call in progress on this client and its clones (they fail with
-    /// [`Error::Cancelled`]), and makes later calls fail the same way. Meant for shutdown.
-    pub fn cancel(&self) {
-        self.inner.cancel.cancel();
-    }
-
-    /// Whether [`Client::cancel`] was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.inner.cancel.is_cancelled()
     }
 
     /// The full URL for path segments below the base URL. Segments are percent-encoded, so an ID
@@ -236,13 +222,12 @@ impl Client {
         let policy = &self.inner.retry;
         let started = *state.started.get_or_insert_with(Instant::now);
         loop {
-            self.cancellable(request, self.inner.throttle.acquire())
-                .await?;
+            self.inner.throttle.acquire().await;
             state.attempts += 1;
             let attempt = state.attempts;
             tracing::debug!(method, path = %path, attempt, "Cloudflare API request");
             let sent_at = Instant::now();
-            let outcome = self.cancellable(request, self.send_once(request)).await?;
+            let outcome = self.send_once(request).await;
             let (error, retryable, ambiguous, server_wait) = match outcome {
                 Ok(response) if (200..300).contains(&response.status) => {
                     tracing::debug!(
@@ -341,7 +326,7 @@ impl Client {
                 from_server = server_wait.is_some(),
                 "retrying Cloudflare API request"
             );
-            self.cancellable(request, tokio::time::sleep(delay)).await?;
+            tokio::time::sleep(delay).await;
             if ambiguous {
                 return Err(Failure::Ambiguous { error, retry: true });
             }
@@ -387,21 +372,6 @@ impl Client {
             path: request.path(),
             status,
             detail: self.scrub_text(request, detail),
-        }
-    }
-
-    async fn cancellable<T>(
-        &self,
-        request: &ApiRequest<'_>,
-        work: impl Future<Output = T>,
-    ) -> Result<T, Failure> {
-        tokio::select! {
-            biased;
-            () = self.inner.cancel.cancelled() => Err(Failure::Final(Error::Cancelled {
-                method: request.method.to_string(),
-                path: request.path(),
-            })),
-            output = work => Ok(output),
         }
     }
 

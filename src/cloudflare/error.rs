@@ -144,13 +144,6 @@ pub enum Error {
         /// IDs of the objects that match.
         candidates: Vec<String>,
     },
-    /// The client was cancelled (see `Client::cancel`) while the call was in progress.
-    Cancelled {
-        /// HTTP method.
-        method: String,
-        /// Path below the base URL.
-        path: String,
-    },
 }
 
 impl Error {
@@ -300,9 +293,6 @@ impl fmt::Display for Error {
                 candidates.len(),
                 candidates.join(", ")
             ),
-            Error::Cancelled { method, path } => {
-                write!(f, "the request {method} {path} to the Cloudflare API was cancelled")
-            }
         }
     }
 }

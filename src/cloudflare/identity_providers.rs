@@ -68,12 +68,14 @@ impl fmt::Debug for IdentityProvider {
 /// - `header_attributes`: a list of objects;
 /// - `read_only`: set by Cloudflare, so it has no place in a write body.
 ///
-/// The macro hands the list to `$then`, which builds from it what it needs: here the read
-/// struct and the write body, in the resource its model and both conversions.
+/// `identity_provider_config_fields!(then! { prefix })` calls `then! { prefix <the list> }`,
+/// which builds from it what it needs: here the read struct and the write body, in the
+/// resource its model and both conversions.
 #[macro_export]
 macro_rules! identity_provider_config_fields {
-    ($then:path) => {
+    ($then:ident! { $($prefix:tt)* }) => {
         $then! {
+            $($prefix)*
             /// Extra OIDC claims to request.
             claims: Vec<String> [plain],
             /// OAuth client ID.
@@ -139,7 +141,8 @@ macro_rules! identity_provider_config_fields {
 }
 
 /// Builds an API object's read struct (every field, each optional) and its write body (every
-/// field but the read-only ones, each a [`Field`]) from a field list, one field at a time.
+/// field but the read-only ones, each a [`Field`]) from a field list, one field at a time;
+/// `Debug` for both hides secrets.
 macro_rules! api_structs {
     // Done: emit both structs.
     (@next [$(#[$read_meta:meta])*] $read_name:ident [$($read:tt)*]
@@ -154,6 +157,18 @@ macro_rules! api_structs {
         #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
         #[serde(default)]
         pub struct $write_name { $($write)* }
+
+        impl fmt::Debug for $read_name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                debug_redacted(stringify!($read_name), self, f)
+            }
+        }
+
+        impl fmt::Debug for $write_name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                debug_redacted(stringify!($write_name), self, f)
+            }
+        }
     };
     (@next $read_meta:tt $read_name:ident [$($read:tt)*] $write_meta:tt $write_name:ident [$($write:tt)*]
         $(#[$doc:meta])* $field:ident : $ty:ty [read_only $($secret:ident)?], $($rest:tt)*
@@ -183,39 +198,19 @@ macro_rules! api_structs {
     };
 }
 
-/// Builds [`IdentityProviderConfig`] and [`IdentityProviderConfigBody`].
-macro_rules! config_structs {
-    ($($fields:tt)*) => {
-        api_structs! {
-            @next
-            [
-                /// The `config` object of an identity provider as the API returns it; which
-                /// fields are used depends on the type.
-            ]
-            IdentityProviderConfig []
-            [
-                /// The writable part of `config`. See [`IdentityProviderConfig`] for what each
-                /// field means.
-            ]
-            IdentityProviderConfigBody []
-            $($fields)*
-        }
-    };
-}
-
-crate::identity_provider_config_fields!(config_structs);
-
-impl fmt::Debug for IdentityProviderConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_redacted("IdentityProviderConfig", self, f)
-    }
-}
-
-impl fmt::Debug for IdentityProviderConfigBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_redacted("IdentityProviderConfigBody", self, f)
-    }
-}
+crate::identity_provider_config_fields!(api_structs! {
+    @next
+    [
+        /// The `config` object of an identity provider as the API returns it; which fields
+        /// are used depends on the type.
+    ]
+    IdentityProviderConfig []
+    [
+        /// The writable part of `config`. See [`IdentityProviderConfig`] for what each field
+        /// means.
+    ]
+    IdentityProviderConfigBody []
+});
 
 /// A SAML attribute that Access copies into a request header.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -234,8 +229,9 @@ pub struct HeaderAttribute {
 /// (`read_only secret` is a read-only value never to be shown).
 #[macro_export]
 macro_rules! identity_provider_scim_fields {
-    ($then:path) => {
+    ($then:ident! { $($prefix:tt)* }) => {
         $then! {
+            $($prefix)*
             /// Whether SCIM provisioning is on.
             enabled: bool [plain],
             /// `automatic`, `reauth` or `no_action`.
@@ -252,32 +248,17 @@ macro_rules! identity_provider_scim_fields {
     };
 }
 
-/// Builds [`ScimConfig`] and [`ScimConfigBody`].
-macro_rules! scim_structs {
-    ($($fields:tt)*) => {
-        api_structs! {
-            @next
-            [
-                /// SCIM provisioning settings as the API returns them.
-            ]
-            ScimConfig []
-            [
-                /// The writable part of `scim_config`.
-                #[derive(Debug)]
-            ]
-            ScimConfigBody []
-            $($fields)*
-        }
-    };
-}
-
-crate::identity_provider_scim_fields!(scim_structs);
-
-impl fmt::Debug for ScimConfig {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_redacted("ScimConfig", self, f)
-    }
-}
+crate::identity_provider_scim_fields!(api_structs! {
+    @next
+    [
+        /// SCIM provisioning settings as the API returns them.
+    ]
+    ScimConfig []
+    [
+        /// The writable part of `scim_config`.
+    ]
+    ScimConfigBody []
+});
 
 /// The body of a create (POST) or update (PUT).
 ///
@@ -469,7 +450,6 @@ impl Client {
                         Err(found_error @ Error::AmbiguousCreate { .. }) => {
                             return Err(found_error)
                         }
-                        Err(cancelled @ Error::Cancelled { .. }) => return Err(cancelled),
                         Err(list_error) => {
                             // Sending again without knowing could make a duplicate; the original
                             // failure is what the caller needs to see.

@@ -546,6 +546,23 @@ mod tests {
         ])
     }
 
+    /// The plan for creating `config()` with `mode` set: what the API decides is unknown.
+    fn created(mode: &str) -> Value {
+        object(&[
+            ("id", Value::unknown()),
+            ("name", "login".into()),
+            ("mode", mode.into()),
+            ("updated_at", Value::unknown()),
+            ("etag", Value::unknown()),
+            ("region", Value::unknown()),
+            (
+                "config",
+                config_object("cid".into(), "login".into(), Value::unknown()),
+            ),
+            ("rules", Value::List(vec![rule("a", Value::unknown())])),
+        ])
+    }
+
     /// Configuration matching `prior`.
     fn config() -> Value {
         object(&[
@@ -595,19 +612,7 @@ mod tests {
                 prior: Value::Null,
                 proposed: with(config(), &[("secret", "s3cr3t".into())]),
                 config: with(config(), &[("secret", "s3cr3t".into())]),
-                planned: object(&[
-                    ("id", unknown()),
-                    ("name", "login".into()),
-                    ("mode", "auto".into()),
-                    ("updated_at", unknown()),
-                    ("etag", unknown()),
-                    ("region", unknown()),
-                    (
-                        "config",
-                        config_object("cid".into(), "login".into(), unknown()),
-                    ),
-                    ("rules", Value::List(vec![rule("a", unknown())])),
-                ]),
+                planned: created("auto"),
                 requires_replace: vec![],
             },
             Case {
@@ -615,16 +620,7 @@ mod tests {
                 prior: Value::Null,
                 proposed: with(config(), &[("config", Value::Null)]),
                 config: with(config(), &[("config", Value::Null)]),
-                planned: object(&[
-                    ("id", unknown()),
-                    ("name", "login".into()),
-                    ("mode", "auto".into()),
-                    ("updated_at", unknown()),
-                    ("etag", unknown()),
-                    ("region", unknown()),
-                    ("config", unknown()),
-                    ("rules", Value::List(vec![rule("a", unknown())])),
-                ]),
+                planned: with(created("auto"), &[("config", unknown())]),
                 requires_replace: vec![],
             },
             Case {
@@ -760,19 +756,7 @@ mod tests {
                 prior: Value::Null,
                 proposed: with(config(), &[("mode", "manual".into())]),
                 config: with(config(), &[("mode", "manual".into())]),
-                planned: object(&[
-                    ("id", unknown()),
-                    ("name", "login".into()),
-                    ("mode", "manual".into()),
-                    ("updated_at", unknown()),
-                    ("etag", unknown()),
-                    ("region", unknown()),
-                    (
-                        "config",
-                        config_object("cid".into(), "login".into(), unknown()),
-                    ),
-                    ("rules", Value::List(vec![rule("a", unknown())])),
-                ]),
+                planned: created("manual"),
                 requires_replace: vec![],
             },
         ];

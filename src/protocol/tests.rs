@@ -4,7 +4,6 @@
 
 use super::codec::msgpack;
 use super::ProviderService;
-use crate::framework::data_source::{DataSourceReadRequest, DataSourceReadResponse};
 use crate::framework::resource::{
     ApplyResponse, Context, CreateRequest, DeleteRequest, DeleteResponse, ImportRequest,
     ImportResponse, ModifyPlanRequest, ModifyPlanResponse, MoveSource, MoveStateRequest,
@@ -12,6 +11,7 @@ use crate::framework::resource::{
     UpgradeStateResponse, ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::schema::{Nesting, StateForUnknown};
+use crate::framework::server::tests::{FakeLookup, LOOKUP};
 use crate::framework::{
     Attribute, AttributePath, Block, DataSource, Diagnostics, Number, Provider, ProviderData,
     Resource, Schema, Type, Value,
@@ -100,70 +100,12 @@ impl Provider for TestProvider {
     }
 
     fn data_sources(&self) -> Vec<Arc<dyn DataSource>> {
-        vec![Arc::new(Lookup)]
+        vec![Arc::new(FakeLookup)]
     }
 }
-
-const LOOKUP: &str = "test_lookup";
-
-/// A data source that counts the objects the store holds whose name starts with `prefix`.
-struct Lookup;
 
 fn lookup_type() -> Type {
-    Lookup.schema().value_type()
-}
-
-#[async_trait::async_trait]
-impl DataSource for Lookup {
-    fn type_name(&self) -> &'static str {
-        LOOKUP
-    }
-
-    fn schema(&self) -> Schema {
-        Schema {
-            version: 0,
-            block: Block {
-                attributes: vec![
-                    Attribute::string("prefix").required(),
-                    Attribute::number("count").computed(),
-                ],
-                ..Block::default()
-            },
-        }
-    }
-
-    async fn validate_config(
-        &self,
-        _ctx: &Context,
-        request: ValidateConfigRequest,
-        response: &mut ValidateConfigResponse,
-    ) {
-        if request.config.attr("prefix").as_str() == Some("") {
-            let path = AttributePath::attribute("prefix");
-            response
-                .diagnostics
-                .attribute_error(path, "Empty Prefix", "Give a prefix.");
-        }
-    }
-
-    async fn read(
-        &self,
-        ctx: &Context,
-        request: DataSourceReadRequest,
-        response: &mut DataSourceReadResponse,
-    ) {
-        let Some(store) = Thing::store(ctx, &mut response.diagnostics) else {
-            return;
-        };
-        let prefix = request.config.attr("prefix").as_str().unwrap_or_default();
-        let objects = store.objects.lock().unwrap();
-        let names = objects.values().filter_map(|o| o.attr("name").as_str());
-        let count = names.filter(|name| name.starts_with(prefix)).count();
-        let count = Value::Number(Number::Int(count as i64));
-        response
-            .state
-            .set_at(&AttributePath::attribute("count"), count);
-    }
+    FakeLookup.schema().value_type()
 }
 
 fn thing_schema() -> Schema {
@@ -616,14 +558,14 @@ async fn metadata_and_schemas() {
     assert_eq!(description.deprecation_message, "Use name instead.");
     let lookup_block = schema.data_source_schemas[LOOKUP].block.as_ref().unwrap();
     let names: Vec<_> = lookup_block.attributes.iter().map(|a| &a.name).collect();
-    assert_eq!(names, ["prefix", "count"]);
+    assert_eq!(names, ["query", "answer"]);
 }
 
 #[tokio::test]
 async fn data_sources_are_validated_and_read_through_the_framework() {
     let (mut client, _) = start().await;
-    let lookup = |prefix: &str| {
-        let config = Value::object([("prefix", Value::from(prefix)), ("count", Value::Null)]);
+    let lookup = |query: &str| {
+        let config = Value::object([("query", Value::from(query)), ("answer", Value::Null)]);
         Some(encode_with(&config, &lookup_type()))
     };
     let validated = client
@@ -634,31 +576,26 @@ async fn data_sources_are_validated_and_read_through_the_framework() {
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(summaries(&validated.diagnostics), ["Empty Prefix"]);
-    assert_eq!(validated.diagnostics[0].attribute, attribute("prefix"));
-
-    configure(&mut client).await;
-    for name in ["alpha", "alps", "beta"] {
-        let proposed = thing(&[("name", Value::from(name))]);
-        let config = with(&proposed, &[("password", Value::from("hunter2"))]);
-        let planned = plan(&mut client, &Value::Null, &proposed, &config).await;
-        let planned = decoded(planned.planned_state);
-        let applied = apply(&mut client, &Value::Null, &planned, &config).await;
-        assert!(applied.diagnostics.is_empty(), "{:?}", applied.diagnostics);
+    assert_eq!(summaries(&validated.diagnostics), ["Empty Query"]);
+    assert_eq!(validated.diagnostics[0].attribute, attribute("query"));
+    for (query, answer, errors) in [
+        ("weather", Value::from("answer to weather"), vec![]),
+        ("unknown", Value::Null, vec!["Unknown Value After Read"]),
+    ] {
+        let read = client
+            .read_data_source(proto::read_data_source::Request {
+                type_name: LOOKUP.into(),
+                config: lookup(query),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(summaries(&read.diagnostics), errors, "{query}");
+        let state = msgpack::decode(&read.state.unwrap().msgpack, &lookup_type()).unwrap();
+        assert_eq!(state.attr("answer"), &answer, "{query}");
+        assert_eq!(state.attr("query"), &Value::from(query));
     }
-    let read = client
-        .read_data_source(proto::read_data_source::Request {
-            type_name: LOOKUP.into(),
-            config: lookup("al"),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
-    let state = msgpack::decode(&read.state.unwrap().msgpack, &lookup_type()).unwrap();
-    assert_eq!(state.attr("count"), &Value::Number(Number::Int(2)));
-    assert_eq!(state.attr("prefix"), &Value::from("al"));
 }
 
 #[tokio::test]

@@ -112,10 +112,6 @@ pub fn diagnostic(operation: Operation<'_>, error: &Error) -> Diagnostic {
                 candidates.join(", ")
             ),
         ),
-        Error::Cancelled { .. } => (
-            "Operation Cancelled",
-            "The provider was stopped while the request was in progress.".into(),
-        ),
         _ => (
             "Cloudflare API Error",
             "Check the message above and try again.".into(),

@@ -18,13 +18,11 @@ impl Server {
             Err(unknown) => return Diagnostics::from(unknown),
         };
         let mut response = ValidateConfigResponse::default();
-        registered
-            .implementation
-            .validate_config(
-                &self.context(),
-                ValidateConfigRequest { config },
-                &mut response,
-            )
+        let request = ValidateConfigRequest { config };
+        let ctx = self.context();
+        let data_source = &registered.implementation;
+        data_source
+            .validate_config(&ctx, request, &mut response)
             .await;
         response.diagnostics
     }

@@ -9,7 +9,7 @@ mod data_source;
 mod list;
 mod resource;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use data_source::ReadDataSourceRequest;
 pub use list::ListResourceRequest;

@@ -172,13 +172,10 @@ impl Server {
             }
         }
         let config = request.config;
-        registered
-            .implementation
-            .validate_config(
-                &self.context(),
-                ValidateConfigRequest { config },
-                &mut response,
-            )
+        let resource = &registered.implementation;
+        let request = ValidateConfigRequest { config };
+        resource
+            .validate_config(&self.context(), request, &mut response)
             .await;
         response.diagnostics
     }

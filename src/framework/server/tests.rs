@@ -15,7 +15,7 @@ use std::sync::Mutex;
 
 const THING: &str = "fake_thing";
 const PLAIN: &str = "fake_plain";
-const LOOKUP: &str = "fake_lookup";
+pub(crate) const LOOKUP: &str = "fake_lookup";
 
 /// What the fakes were asked to do, in order.
 type Calls = Arc<Mutex<Vec<&'static str>>>;
@@ -216,7 +216,7 @@ impl Resource for FakeResource {
 
 /// A data source that echoes its `query` into `answer`; `fail`, `empty` and `unknown` queries
 /// misbehave as the resource's modes do.
-struct FakeLookup;
+pub(crate) struct FakeLookup;
 
 #[async_trait::async_trait]
 impl DataSource for FakeLookup {

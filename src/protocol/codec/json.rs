@@ -117,55 +117,58 @@ impl Parser<'_> {
             Some(b'f') => self.literal("false", Json::Bool(false)),
             Some(b'"') => self.string().map(Json::String),
             Some(b'[') => {
-                self.pos += 1;
                 let mut items = Vec::new();
-                self.whitespace();
-                if self.peek() == Some(b']') {
-                    self.pos += 1;
-                    return Ok(Json::Array(items));
-                }
-                loop {
-                    self.whitespace();
-                    items.push(self.value(depth + 1)?);
-                    self.whitespace();
-                    match self.peek() {
-                        Some(b',') => self.pos += 1,
-                        Some(b']') => {
-                            self.pos += 1;
-                            return Ok(Json::Array(items));
-                        }
-                        _ => return Err(self.error("expected ',' or ']'")),
-                    }
-                }
+                self.sequence(b']', |parser| {
+                    items.push(parser.value(depth + 1)?);
+                    Ok(())
+                })?;
+                Ok(Json::Array(items))
             }
             Some(b'{') => {
-                self.pos += 1;
                 let mut entries = Vec::new();
-                self.whitespace();
-                if self.peek() == Some(b'}') {
-                    self.pos += 1;
-                    return Ok(Json::Object(entries));
-                }
-                loop {
-                    self.whitespace();
-                    let key = self.string()?;
-                    self.whitespace();
-                    self.expect(b':')?;
-                    self.whitespace();
-                    entries.push((key, self.value(depth + 1)?));
-                    self.whitespace();
-                    match self.peek() {
-                        Some(b',') => self.pos += 1,
-                        Some(b'}') => {
-                            self.pos += 1;
-                            return Ok(Json::Object(entries));
-                        }
-                        _ => return Err(self.error("expected ',' or '}'")),
-                    }
-                }
+                self.sequence(b'}', |parser| {
+                    let key = parser.string()?;
+                    parser.whitespace();
+                    parser.expect(b':')?;
+                    parser.whitespace();
+                    entries.push((key, parser.value(depth + 1)?));
+                    Ok(())
+                })?;
+                Ok(Json::Object(entries))
             }
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(_) => Err(self.error("unexpected character")),
+        }
+    }
+
+    /// Reads the comma-separated items of an array or object, from its opening bracket to
+    /// `close`, with `item` reading each one.
+    fn sequence(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Result<(), CodecError>,
+    ) -> Result<(), CodecError> {
+        self.pos += 1;
+        self.whitespace();
+        if self.peek() == Some(close) {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.whitespace();
+            item(self)?;
+            self.whitespace();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(c) if c == close => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => {
+                    let expected = format!("expected ',' or '{}'", char::from(close));
+                    return Err(self.error(&expected));
+                }
+            }
         }
     }
 

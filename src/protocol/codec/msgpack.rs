@@ -155,13 +155,7 @@ impl<'a> Decoder<'a> {
     fn bytes(&mut self, expected: &str) -> Result<&'a [u8], CodecError> {
         let marker = self.marker()?;
         match marker {
-            Marker::FixStr(_)
-            | Marker::Str8
-            | Marker::Str16
-            | Marker::Str32
-            | Marker::Bin8
-            | Marker::Bin16
-            | Marker::Bin32 => {
+            _ if is_str_or_bin(marker) => {
                 let len = self.len_from(marker)?.unwrap_or_default();
                 self.take(len)
             }
@@ -379,13 +373,7 @@ impl<'a> Decoder<'a> {
                 Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => {
                     pending += 2 * self.len_from(marker)?.unwrap_or_default() as u64;
                 }
-                Marker::FixStr(_)
-                | Marker::Str8
-                | Marker::Str16
-                | Marker::Str32
-                | Marker::Bin8
-                | Marker::Bin16
-                | Marker::Bin32 => {
+                _ if is_str_or_bin(marker) => {
                     let len = self.len_from(marker)?.unwrap_or_default();
                     self.take(len)?;
                 }
@@ -781,6 +769,20 @@ pub(super) fn value_kind(value: &Value) -> &'static str {
         Value::Tuple(_) => "tuple",
         Value::Dynamic(..) => "dynamic value",
     }
+}
+
+/// Whether `marker` starts a str or a bin, whose payload is raw bytes of a given length.
+fn is_str_or_bin(marker: Marker) -> bool {
+    matches!(
+        marker,
+        Marker::FixStr(_)
+            | Marker::Str8
+            | Marker::Str16
+            | Marker::Str32
+            | Marker::Bin8
+            | Marker::Bin16
+            | Marker::Bin32
+    )
 }
 
 #[cfg(test)]

@@ -182,34 +182,21 @@ macro_rules! conversions {
     };
 }
 
-/// `config_body` and `config_from_api`. `client_secret_wo` is sent as `client_secret` (see
-/// `body`) and never read back; `client_secret_wo_version` is Terraform's alone, and the state
-/// keeps the planned value (see `normalize`).
-macro_rules! config_conversions {
-    ($($fields:tt)*) => {
-        conversions! {
-            @next [config_body, config_from_api, ConfigModel, IdentityProviderConfigBody,
-                IdentityProviderConfig, c, prior,
-                [client_secret_wo: Attr::Null, client_secret_wo_version: Attr::Null,]]
-            [] [] $($fields)*
-        }
-    };
-}
+// `client_secret_wo` is sent as `client_secret` (see `body`) and never read back;
+// `client_secret_wo_version` is Terraform's alone, and the state keeps the planned value (see
+// `normalize`).
+crate::identity_provider_config_fields!(conversions! {
+    @next [config_body, config_from_api, ConfigModel, IdentityProviderConfigBody,
+        IdentityProviderConfig, c, prior,
+        [client_secret_wo: Attr::Null, client_secret_wo_version: Attr::Null,]]
+    [] []
+});
 
-/// `scim_body` and `scim_from_api`; `scim_base_url` and `secret` are Cloudflare's and never
-/// sent.
-macro_rules! scim_conversions {
-    ($($fields:tt)*) => {
-        conversions! {
-            @next [scim_body, scim_from_api, ScimConfigModel, ScimConfigBody, ScimConfig, s,
-                prior, []]
-            [] [] $($fields)*
-        }
-    };
-}
-
-crate::identity_provider_scim_fields!(scim_conversions);
-crate::identity_provider_config_fields!(config_conversions);
+// `scim_base_url` and `secret` are Cloudflare's and never sent.
+crate::identity_provider_scim_fields!(conversions! {
+    @next [scim_body, scim_from_api, ScimConfigModel, ScimConfigBody, ScimConfig, s, prior, []]
+    [] []
+});
 
 fn header_attribute_from_api(h: &HeaderAttribute) -> HeaderAttributeModel {
     HeaderAttributeModel {

@@ -63,38 +63,25 @@ macro_rules! model_from_fields {
     };
 }
 
-/// Builds [`ConfigModel`].
-macro_rules! config_model {
-    ($($fields:tt)*) => {
-        model_from_fields! {
-            @next
-            [
-                /// `config`.
-                ConfigModel [
-                    /// OAuth client secret, write-only: only ever in a configuration, null in
-                    /// plan and state.
-                    client_secret_wo: SecretString,
-                    /// Version label whose change sends `client_secret_wo`.
-                    client_secret_wo_version: String,
-                ]
-            ]
-            []
-            $($fields)*
-        }
-    };
-}
+crate::identity_provider_scim_fields!(model_from_fields! {
+    @next [/// `scim_config`.
+    ScimConfigModel []] []
+});
 
-/// Builds [`ScimConfigModel`].
-macro_rules! scim_model {
-    ($($fields:tt)*) => {
-        model_from_fields! { @next [/// `scim_config`.
-            ScimConfigModel []] [] $($fields)* }
-    };
-}
-
-crate::identity_provider_scim_fields!(scim_model);
-
-crate::identity_provider_config_fields!(config_model);
+crate::identity_provider_config_fields!(model_from_fields! {
+    @next
+    [
+        /// `config`.
+        ConfigModel [
+            /// OAuth client secret, write-only: only ever in a configuration, null in plan and
+            /// state.
+            client_secret_wo: SecretString,
+            /// Version label whose change sends `client_secret_wo`.
+            client_secret_wo_version: String,
+        ]
+    ]
+    []
+});
 
 crate::tf_object! {
     /// One element of `config.header_attributes`.

@@ -483,17 +483,24 @@ mod tests {
         assert!(check(&model).is_empty());
     }
 
+    /// The one diagnostic in `diagnostics`, which must be about `config.<attribute>`.
+    fn only_error<'a>(
+        diagnostics: &'a Diagnostics,
+        attribute: &str,
+    ) -> &'a crate::framework::Diagnostic {
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let error = diagnostics.iter().next().unwrap();
+        let path = AttributePath::attribute("config").attr(attribute);
+        assert_eq!(error.attribute, Some(path));
+        error
+    }
+
     #[test]
     fn write_only_version_needs_the_write_only_secret() {
         let mut model = github();
         config_mut(&mut model).client_secret_wo_version = Attr::Known("1".into());
         let diagnostics = check(&model);
-        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-        let error = diagnostics.iter().next().unwrap();
-        assert_eq!(
-            error.attribute,
-            Some(AttributePath::attribute("config").attr("client_secret_wo_version"))
-        );
+        let error = only_error(&diagnostics, "client_secret_wo_version");
         assert!(error.detail.contains("\"config.client_secret_wo\""));
         // Unknowns are not judged.
         config_mut(&mut model).client_secret_wo = Attr::Unknown;
@@ -547,12 +554,7 @@ mod tests {
         config_mut(&mut config).client_secret_wo = Attr::Null;
         let mut diagnostics = Diagnostics::new();
         validate_create(&planned.to_value(), &config.to_value(), &mut diagnostics);
-        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
-        let error = diagnostics.iter().next().unwrap();
-        assert_eq!(
-            error.attribute,
-            Some(AttributePath::attribute("config").attr("client_secret"))
-        );
+        let error = only_error(&diagnostics, "client_secret");
         assert!(error.detail.contains("\"config.client_secret_wo\""));
     }
 
