@@ -79,6 +79,9 @@ output "first_config" {
         );
         t.write_main_tf(&main_tf);
         t.apply();
+        // Read once, at plan time: 3 pages of 50 each for `all` and `zero_means_1000`, one page
+        // holding the 40 with SCIM, and one page of 30 for `first_30`, which stops there.
+        assert_eq!(t.mock.control().request_counts()["list"], 3 + 3 + 1 + 1);
         let out = outputs(t);
 
         let listed = out["identity_providers"]["value"].as_array().unwrap();
