@@ -138,10 +138,17 @@ fn identity_provider_by_name_needs_exactly_one_match() {
             json!({"id": "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", "name": "PIN",
                    "type": "onetimepin", "config": {}}),
         );
+        let scim = seed(t, "Provisioned", "azureAD", true);
         let example = example(t, "cloudflare_zero_trust_access_identity_provider");
-        t.write_main_tf(&example);
+        // Cloudflare's v5 filter: the one identity provider with SCIM enabled.
+        t.write_main_tf(&format!(
+            "{example}\ndata \"cloudflare_zero_trust_access_identity_provider\" \"scim\" {{\n  \
+             account_id = var.cloudflare_account_id\n  filter     = {{ scim_enabled = \"true\" }}\n}}\n\
+             output \"scim\" {{\n  value = data.cloudflare_zero_trust_access_identity_provider.scim.name\n}}\n"
+        ));
         t.apply();
         let out = outputs(t);
+        assert_eq!(out["scim"]["value"], json!("Provisioned"));
         assert_eq!(out["okta_identity_provider_id"]["value"], json!(okta));
         let object = t.mock.control().object(&by_id).unwrap();
         assert_eq!(
@@ -180,7 +187,8 @@ fn identity_provider_by_name_needs_exactly_one_match() {
             text.contains("No Matching Identity Provider")
                 && text.contains(&format!("No identity provider in account {}", t.account_id))
                 && text.contains(&format!("\"Okta\" (type okta, id {okta})"))
-                && text.contains(&format!("\"PIN\" (type onetimepin, id {by_id})")),
+                && text.contains(&format!("\"PIN\" (type onetimepin, id {by_id})"))
+                && text.contains(&format!("\"Provisioned\" (type azureAD, id {scim})")),
             "{output}"
         );
 
