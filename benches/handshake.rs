@@ -58,7 +58,7 @@ fn main() {
         .skip(1)
         .find_map(|arg| arg.parse().ok())
         .unwrap_or(50);
-    let binary = Path::new(env!("CARGO_BIN_EXE_terraform-provider-cloudflare"));
+    let binary = Path::new(env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access"));
     let cert_pem = host_certificate_pem();
     // Killed providers cannot remove their sockets; keep them in a directory that goes away.
     let socket_dir = tempfile::tempdir().expect("temporary directory");

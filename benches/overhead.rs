@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use cloudflare_mock::{DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN};
 
-const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare");
+const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access");
 const MOCK_BINARY_NAME: &str = "cloudflare-mock";
 const INSTALLED_TERRAFORM: &str = ".tools/terraform-1.15.5/terraform";
 const DEFAULT_N: usize = 200;
@@ -75,15 +75,16 @@ impl Variant {
             Variant::Provider => format!(
                 r#"terraform {{
   required_providers {{
-    cloudflare = {{
-      source = "cloudflare/cloudflare"
+    cloudflare-access = {{
+      source = "ferrotf/cloudflare-access"
     }}
   }}
 }}
 
-provider "cloudflare" {{}}
+provider "cloudflare-access" {{}}
 
 resource "cloudflare_zero_trust_access_identity_provider" "item" {{
+  provider   = cloudflare-access
   count      = {n}
   account_id = "{DEFAULT_ACCOUNT_ID}"
   name       = "GitHub login ${{count.index}}"
@@ -201,7 +202,7 @@ fn is_provider_process(pid: u32) -> bool {
     std::fs::read_link(format!("/proc/{pid}/exe"))
         .ok()
         .and_then(|exe| exe.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .is_some_and(|name| name.starts_with("terraform-provider-cloudflare"))
+        .is_some_and(|name| name.starts_with("terraform-provider-cloudflare-access"))
 }
 
 /// One finished Terraform command.
@@ -575,7 +576,7 @@ fn cli_config(provider_dir: &Path) -> String {
     format!(
         "disable_checkpoint = true\n\
          provider_installation {{\n  dev_overrides {{\n    \
-         \"registry.terraform.io/cloudflare/cloudflare\" = \"{dir}\"\n  }}\n  direct {{}}\n}}\n"
+         \"registry.terraform.io/ferrotf/cloudflare-access\" = \"{dir}\"\n  }}\n  direct {{}}\n}}\n"
     )
 }
 

@@ -1,4 +1,4 @@
-//! The `terraform-provider-cloudflare` plugin binary: Terraform starts it and talks to it over
+//! The `terraform-provider-cloudflare-access` plugin binary: Terraform starts it and talks to it over
 //! gRPC; `--debug`, `--version` and `--help` are for people.
 
 use std::process::ExitCode;

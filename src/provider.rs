@@ -111,9 +111,33 @@ mod limits {
     pub const MAX_RETRY_DURATION: (f64, f64) = (0.0, 86_400.0);
 }
 
-/// Allowed length of an API token and a global API key (Cloudflare's own checks).
-const API_TOKEN_LENGTH: (usize, usize) = (40, 80);
-const API_KEY_LENGTH: (usize, usize) = (37, 60);
+/// The shape a credential must have, checked alike whether it comes from the provider block or
+/// from its environment variable.
+struct CredentialShape {
+    /// Fewest characters.
+    min: usize,
+    /// Most characters, if there is a limit.
+    max: Option<usize>,
+    /// How people call it in messages.
+    what: &'static str,
+}
+
+/// API tokens Cloudflare issues are 40 characters of letters, digits, `-` and `_`, so anything
+/// shorter is a truncated copy. Cloudflare's newer token formats (with a prefix naming the token
+/// kind) are longer, so there is no upper limit: v5's 80 would one day reject a real token, and
+/// the character check already catches pasted text that is not a token.
+const API_TOKEN_SHAPE: CredentialShape = CredentialShape {
+    min: 40,
+    max: None,
+    what: "Cloudflare API tokens are at least 40 letters, digits, '-' and '_' (tokens are 40 \
+           characters today; newer formats are longer)",
+};
+/// Global API keys are 37 hexadecimal characters; v5 allows 37 to 60 and so does this.
+const API_KEY_SHAPE: CredentialShape = CredentialShape {
+    min: 37,
+    max: Some(60),
+    what: "Global API keys are 37 to 60 letters, digits, '-' and '_'",
+};
 
 /// Looks up an environment variable; `None` when unset.
 pub type EnvLookup = fn(&str) -> Option<String>;
@@ -202,8 +226,10 @@ pub fn provider_schema() -> Schema {
             .sensitive()
             .description(format!(
             "The API token used to authenticate with Cloudflare (recommended). Create one with \
-             the \"Access: Organizations, Identity Providers, and Groups\" permission. Must be \
-             40 to 80 letters, digits, `-` or `_`. Falls back to the `{}` environment variable. \
+             the \"Access: Organizations, Identity Providers, and Groups Write\" permission \
+             (Read is enough for plan). Must be at least 40 letters, digits, `-` or `_` (tokens \
+             are 40 characters today; newer formats are longer), from here or from the \
+             environment variable alike. Falls back to the `{}` environment variable. \
              Conflicts with `api_key` and `api_user_service_key`.",
             API_TOKEN.env
         )),
@@ -228,8 +254,9 @@ pub fn provider_schema() -> Schema {
                 API_USER_SERVICE_KEY.env
             )),
         Attribute::string(BASE_URL.key).description(format!(
-            "The root URL of the Cloudflare API, for example to go through a proxy. Defaults \
-             to `{}`. Falls back to the `{}` environment variable.",
+            "The root URL of the Cloudflare API, ending with `/client/v4`, for example to go \
+             through a proxy or to reach a mock. Defaults to `{}`. Falls back to the `{}` \
+             environment variable.",
             cloudflare::DEFAULT_BASE_URL,
             BASE_URL.env
         )),
@@ -289,12 +316,13 @@ pub fn provider_schema() -> Schema {
         version: 0,
         block: Block {
             attributes,
-            description: "The Cloudflare provider manages Cloudflare Zero Trust Access identity \
-                          providers. Authenticate with an API token (api_token or \
-                          CLOUDFLARE_API_TOKEN)."
+            description: "The cloudflare-access provider manages Cloudflare Zero Trust Access \
+                          identity providers, next to Cloudflare's official provider. \
+                          Authenticate with an API token (api_token or CLOUDFLARE_API_TOKEN)."
                 .into(),
-            markdown_description: "The Cloudflare provider manages Cloudflare Zero Trust Access \
-                                   identity providers. Authenticate with an API token \
+            markdown_description: "The `cloudflare-access` provider manages Cloudflare Zero \
+                                   Trust Access identity providers, next to Cloudflare's \
+                                   official provider. Authenticate with an API token \
                                    (`api_token` or `CLOUDFLARE_API_TOKEN`)."
                 .into(),
             ..Block::default()
@@ -437,20 +465,68 @@ fn check_range(
 }
 
 /// Why a credential does not look like one Cloudflare issues, without revealing it.
-fn credential_shape_problem(value: &str, (min, max): (usize, usize)) -> Option<String> {
+fn credential_shape_problem(value: &str, shape: &CredentialShape) -> Option<String> {
     let length = value.chars().count();
     if !value
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         Some("contains a character other than letters, digits, '-' and '_'".into())
-    } else if length < min {
-        Some(format!("is shorter than {min} characters"))
-    } else if length > max {
-        Some(format!("is longer than {max} characters"))
+    } else if length < shape.min {
+        Some(format!(
+            "is shorter than {} characters ({length})",
+            shape.min
+        ))
+    } else {
+        shape
+            .max
+            .filter(|max| length > *max)
+            .map(|max| format!("is longer than {max} characters ({length})"))
+    }
+}
+
+/// The shape rule for a credential setting, if it has one.
+fn credential_shape(setting: Setting) -> Option<&'static CredentialShape> {
+    if setting == API_TOKEN {
+        Some(&API_TOKEN_SHAPE)
+    } else if setting == API_KEY {
+        Some(&API_KEY_SHAPE)
     } else {
         None
     }
+}
+
+/// Checks a credential's shape, one rule for both sources; the message names where the value
+/// came from and never quotes it.
+fn check_credential(
+    setting: Setting,
+    source: Source,
+    value: &str,
+    diagnostics: &mut Diagnostics,
+) -> bool {
+    let Some(shape) = credential_shape(setting) else {
+        return true;
+    };
+    let Some(problem) = credential_shape_problem(value.trim(), shape) else {
+        return true;
+    };
+    let place = match source {
+        Source::Config => format!("{} in the provider block", setting.key),
+        Source::Env => format!("The {} environment variable", setting.env),
+    };
+    let detail = format!(
+        "{place} {problem}. {}; check that the whole value was copied.",
+        shape.what
+    );
+    match source {
+        Source::Config => diagnostics.attribute_error(
+            AttributePath::attribute(setting.key),
+            "Invalid Attribute Value Match",
+            detail,
+        ),
+        Source::Env => diagnostics.error("Invalid Environment Variable", detail),
+    }
+    false
 }
 
 /// Configuration-time checks (values may still be unknown; unknown values are skipped).
@@ -461,22 +537,9 @@ pub fn validate(
     env: &dyn Fn(&str) -> Option<String>,
     diagnostics: &mut Diagnostics,
 ) {
-    for (setting, length, what) in [
-        (API_TOKEN, API_TOKEN_LENGTH, "API tokens"),
-        (API_KEY, API_KEY_LENGTH, "API keys"),
-    ] {
+    for setting in [API_TOKEN, API_KEY] {
         if let Some(value) = config.attr(setting.key).as_str() {
-            if let Some(problem) = credential_shape_problem(value, length) {
-                diagnostics.attribute_error(
-                    AttributePath::attribute(setting.key),
-                    "Invalid Attribute Value Match",
-                    format!(
-                        "Attribute {} {problem}. {what} are {} to {} characters of letters, \
-                         digits, '-' and '_'; check that the whole value was copied.",
-                        setting.key, length.0, length.1
-                    ),
-                );
-            }
+            check_credential(setting, Source::Config, value, diagnostics);
         }
     }
 
@@ -662,6 +725,7 @@ pub fn resolve(
                 min_backoff: Duration::from_secs_f64(min_backoff),
                 max_backoff: Duration::from_secs_f64(max_backoff),
                 max_elapsed: Duration::from_secs_f64(max_retry_duration),
+                max_unreachable: cloudflare::DEFAULT_MAX_UNREACHABLE,
             },
             rate_limit: rate_limit_for(rps),
         }),
@@ -713,7 +777,7 @@ fn resolve_auth(
                 format!(
                     "The provider needs credentials to call the Cloudflare API: set api_token or \
                      the {} environment variable (recommended; the token needs the \"Access: \
-                     Organizations, Identity Providers, and Groups\" permission), or api_key \
+                     Organizations, Identity Providers, and Groups Write\" permission), or api_key \
                      and email ({} and {}), or api_user_service_key ({}).",
                     API_TOKEN.env, API_KEY.env, EMAIL.env, API_USER_SERVICE_KEY.env
                 ),
@@ -721,6 +785,9 @@ fn resolve_auth(
             None
         }
         [(setting, value)] => {
+            if !check_credential(*setting, source, value, diagnostics) {
+                return None;
+            }
             let value = value.trim().to_owned();
             if *setting == API_TOKEN {
                 Some(Auth::Token(value))
@@ -909,7 +976,7 @@ mod tests {
         assert_eq!(resolved.rate_limit, None);
         let client = resolved.client_config(Some("1.11.4"));
         assert!(client.user_agent.starts_with(&format!(
-            "terraform-provider-cloudflare/{}",
+            "terraform-provider-cloudflare-access/{}",
             env!("CARGO_PKG_VERSION")
         )));
         assert!(client.user_agent.contains("1.11.4"));
@@ -1056,13 +1123,14 @@ mod tests {
         assert!(error.detail.contains("character other than"));
         assert!(!error.detail.contains("short$token"));
 
+        // Newer token formats are longer than v5's limit of 80: they are accepted.
         let mut diagnostics = Diagnostics::new();
         validate(
-            &config(&[("api_token", "a".repeat(81).into())]),
+            &config(&[("api_token", "a".repeat(120).into())]),
             &env_of(&[]),
             &mut diagnostics,
         );
-        assert!(errors(&diagnostics)[0].detail.contains("longer than 80"));
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
 
         let mut diagnostics = Diagnostics::new();
         validate(
@@ -1071,6 +1139,48 @@ mod tests {
             &mut diagnostics,
         );
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    }
+
+    #[test]
+    fn one_token_rule_for_the_provider_block_and_the_environment() {
+        let short = "abcdefghij0123456789";
+        let mut diagnostics = Diagnostics::new();
+        validate(
+            &config(&[("api_token", short.into())]),
+            &env_of(&[]),
+            &mut diagnostics,
+        );
+        let error = errors(&diagnostics)[0].clone();
+        assert_eq!(
+            error.detail,
+            "api_token in the provider block is shorter than 40 characters (20). Cloudflare API \
+             tokens are at least 40 letters, digits, '-' and '_' (tokens are 40 characters \
+             today; newer formats are longer); check that the whole value was copied."
+        );
+        // A value only known at configure time is checked there, by the same rule.
+        let err = resolve(&config(&[("api_token", short.into())]), &env_of(&[])).unwrap_err();
+        assert_eq!(errors(&err)[0].detail, error.detail);
+
+        let err = resolve(
+            &config(&[]),
+            &env_of(&[("CLOUDFLARE_API_TOKEN", "abcdefghij0123456789")]),
+        )
+        .unwrap_err();
+        let error = errors(&err)[0].clone();
+        assert_eq!(error.summary, "Invalid Environment Variable");
+        assert_eq!(
+            error.detail,
+            "The CLOUDFLARE_API_TOKEN environment variable is shorter than 40 characters (20). \
+             Cloudflare API tokens are at least 40 letters, digits, '-' and '_' (tokens are 40 \
+             characters today; newer formats are longer); check that the whole value was copied."
+        );
+        assert!(!error.detail.contains(short));
+
+        let long = "x".repeat(120);
+        let long: &'static str = Box::leak(long.into_boxed_str());
+        let env = [("CLOUDFLARE_API_TOKEN", long)];
+        let env: &'static [(&'static str, &'static str)] = Box::leak(Box::new(env));
+        assert!(resolve(&config(&[]), &env_of(env)).is_ok());
     }
 
     #[test]

@@ -17,8 +17,15 @@ mod identity_provider;
 // The data sources end to end: paging, max_items, lookups by id and by name.
 mod data_sources;
 
+// Next to Cloudflare's official provider: both in one configuration, and objects moved between
+// the two addresses (v5 state fixtures, `provider =` changes, `terraform state replace-provider`).
+mod coexistence;
+
 // Installing the packaged provider the way users do: filesystem mirror and a signed registry.
 mod install;
 
 // The HCL under examples/: formatted, applies against the mock, import IDs as documented.
 mod examples;
+
+// scripts/dev: the printed exports, in a new shell, apply a configuration of one's own.
+mod dev_session;

@@ -3,7 +3,7 @@
 //! usual empty-plan checks), plus the import IDs `import.sh` documents.
 
 use crate::support::terraform::{repository_root, run_with_timeout, scrub_environment};
-use crate::support::{acceptance, terraform, Acc, RESOURCE_TYPE};
+use crate::support::{acceptance, terraform, Acc, ProviderInstallation, RESOURCE_TYPE};
 use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::Duration;
@@ -18,6 +18,11 @@ const SEED: &str = r#"resource "cloudflare_zero_trust_access_identity_provider" 
   type       = "onetimepin"
   config     = {}
 }"#;
+
+/// [`SEED`] as it reads on this provider's own address: with `provider = cloudflare-access`.
+pub fn seed_on_this_provider() -> String {
+    SEED.replacen("{\n", "{\n  provider   = cloudflare-access\n", 1)
+}
 
 const REQUIRED_PROVIDERS: &str = r#"
 terraform {
@@ -245,9 +250,10 @@ fn resource_example_applies_and_its_import_ids_work() {
 fn one_time_pin_example_applies_with_its_outputs() {
     let main_tf = example("one-time-pin/main.tf");
     assert!(
-        main_tf.contains(SEED),
-        "the standalone example keeps the seed verbatim"
+        main_tf.contains(&seed_on_this_provider()),
+        "the standalone example keeps the seed verbatim, plus `provider = cloudflare-access`"
     );
+    assert!(main_tf.contains("source = \"ferrotf/cloudflare-access\""));
     acceptance(|t: &mut Acc| {
         t.write_main_tf(&main_tf);
         let account_id = t.account_id.clone();
@@ -273,17 +279,19 @@ fn one_time_pin_example_applies_with_its_outputs() {
 #[test]
 fn provider_example_validates_and_plans_nothing() {
     let provider_tf = example("provider/provider.tf");
-    acceptance(|t: &mut Acc| {
-        t.write_main_tf(&provider_tf);
-        let token = t.mock.token().to_owned();
-        t.env("TF_VAR_cloudflare_api_token", &token);
-        t.run_ok(&["validate", "-no-color"]);
-        let plan = t.plan();
-        assert!(
-            plan.is_empty(),
-            "the provider example manages nothing:\n{plan}"
-        );
-    });
+    // Cloudflare's address goes to the test-only stand-in for the official provider, and this
+    // provider's own address to the binary under test.
+    let mut t = Acc::with_installation(ProviderInstallation::SideBySide);
+    t.write_main_tf(&provider_tf);
+    let token = t.mock.token().to_owned();
+    t.env("TF_VAR_identity_providers_api_token", &token);
+    t.run_ok(&["validate", "-no-color"]);
+    let plan = t.plan();
+    assert!(
+        plan.is_empty(),
+        "the provider example manages nothing:\n{plan}"
+    );
+    t.finish();
     // The token variable is declared sensitive, like every credential in the examples.
     assert!(provider_tf.contains("sensitive   = true"));
 }

@@ -8,6 +8,10 @@
 //!   CLI `host` block), where Terraform must verify the checksum and the GPG signature, report
 //!   the package as self-signed, and refuse a swapped zip or a signature by another key.
 //!
+//! Both install the provider under its own address, `ferrotf/cloudflare-access`. One more test
+//! installs it in the single-provider form: unpacked in a filesystem mirror under Cloudflare's
+//! address, `cloudflare/cloudflare`, for configurations that hold identity providers only.
+//!
 //! After each successful install the one-time PIN example is applied against a fresh mock and
 //! destroyed, so the installed package is proven to run, not just to unpack.
 
@@ -31,8 +35,14 @@ use xtask::sign::Signer;
 /// so nothing is ever resolved through DNS.
 const REGISTRY_HOST: &str = "registry.example.test";
 
-/// The public registry address Terraform gives `cloudflare/cloudflare`.
-const PUBLIC_ADDRESS: &str = "registry.terraform.io/cloudflare/cloudflare";
+/// The provider's source address as the examples spell it.
+const SOURCE: &str = "ferrotf/cloudflare-access";
+
+/// The public registry address Terraform gives [`SOURCE`].
+const PUBLIC_ADDRESS: &str = "registry.terraform.io/ferrotf/cloudflare-access";
+
+/// Cloudflare's address, which the single-provider form takes over.
+const OFFICIAL_ADDRESS: &str = "registry.terraform.io/cloudflare/cloudflare";
 
 /// A public key as a registry advertises it.
 #[derive(Debug, Clone)]
@@ -193,12 +203,9 @@ fn workdir_with_cli_config(cli_config: &str) -> Workdir {
 fn one_time_pin_config(source: &str) -> String {
     let original = std::fs::read_to_string(repository_root().join("examples/one-time-pin/main.tf"))
         .expect("examples/one-time-pin/main.tf");
-    let from = "source = \"cloudflare/cloudflare\"";
-    assert!(
-        original.contains(from),
-        "the example names cloudflare/cloudflare"
-    );
-    original.replace(from, &format!("source = {}", quote(source)))
+    let from = format!("source = {}", quote(SOURCE));
+    assert!(original.contains(&from), "the example names {SOURCE}");
+    original.replace(&from, &format!("source = {}", quote(source)))
 }
 
 /// The `provider "<address>" { ... }` block of a lock file.
@@ -276,9 +283,7 @@ fn install_from_filesystem_mirror_records_our_h1() {
         .prefix("fs-mirror-")
         .tempdir()
         .unwrap();
-    let package_dir = mirror
-        .path()
-        .join("registry.terraform.io/cloudflare/cloudflare");
+    let package_dir = mirror.path().join(PUBLIC_ADDRESS);
     std::fs::create_dir_all(&package_dir).unwrap();
     let zip_name = release::zip_name(&artifacts.version, &platform);
     assert_eq!(
@@ -295,17 +300,15 @@ fn install_from_filesystem_mirror_records_our_h1() {
          provider_installation {{\n  filesystem_mirror {{\n    path    = {}\n    include = [\"{PUBLIC_ADDRESS}\"]\n  }}\n}}\n",
         quote(&mirror.path().to_string_lossy())
     ));
-    work.write_main_tf(&one_time_pin_config("cloudflare/cloudflare"));
+    work.write_main_tf(&one_time_pin_config(SOURCE));
 
     let init = work.run_ok(&["init", "-input=false", "-no-color"]);
     assert!(
-        init.stdout.contains(&format!(
-            "Installed cloudflare/cloudflare v{}",
-            artifacts.version
-        )) || init.stdout.contains(&format!(
-            "Installing cloudflare/cloudflare v{}",
-            artifacts.version
-        )),
+        init.stdout
+            .contains(&format!("Installed {SOURCE} v{}", artifacts.version))
+            || init
+                .stdout
+                .contains(&format!("Installing {SOURCE} v{}", artifacts.version)),
         "init did not report installing the mirrored version:\n{init}"
     );
 
@@ -323,6 +326,79 @@ fn install_from_filesystem_mirror_records_our_h1() {
         hashes_in(&entry),
         vec![ours],
         "an unsigned (mirror) install records exactly the package's h1"
+    );
+
+    apply_and_destroy_one_time_pin(&mut work);
+}
+
+/// The one-time PIN example in the single-provider form: v5's own HCL, with no `provider` line.
+fn one_time_pin_config_single_provider() -> String {
+    let config = one_time_pin_config("cloudflare/cloudflare")
+        .replace("cloudflare-access = {", "cloudflare = {")
+        .replace(
+            "provider \"cloudflare-access\" {}",
+            "provider \"cloudflare\" {}",
+        )
+        .replace("  provider   = cloudflare-access\n", "");
+    let still_named = config
+        .lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
+        .any(|line| line.contains("cloudflare-access"));
+    assert!(
+        !still_named,
+        "the single-provider config still names cloudflare-access:\n{config}"
+    );
+    config
+}
+
+#[test]
+fn install_single_provider_form_under_cloudflares_address() {
+    let release = signed_release();
+    let version = &release.artifacts.version;
+    let platform = Platform::host().unwrap();
+
+    // The unpacked mirror layout, HOST/NAMESPACE/TYPE/VERSION/OS_ARCH/, holding the released
+    // executable under the name Terraform looks for at `cloudflare/cloudflare`.
+    let mirror = tempfile::Builder::new()
+        .prefix("fs-mirror-single-")
+        .tempdir()
+        .unwrap();
+    let package_dir = mirror
+        .path()
+        .join(OFFICIAL_ADDRESS)
+        .join(version)
+        .join(platform.dir_name());
+    std::fs::create_dir_all(&package_dir).unwrap();
+    let executable = format!("terraform-provider-cloudflare_v{version}");
+    std::fs::copy(&release.binary, package_dir.join(&executable)).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            package_dir.join(&executable),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .unwrap();
+    }
+
+    let mut work = workdir_with_cli_config(&format!(
+        "disable_checkpoint = true\n\
+         provider_installation {{\n  filesystem_mirror {{\n    path    = {}\n    include = [\"{OFFICIAL_ADDRESS}\"]\n  }}\n}}\n",
+        quote(&mirror.path().to_string_lossy())
+    ));
+    work.write_main_tf(&one_time_pin_config_single_provider());
+
+    let init = work.run_ok(&["init", "-input=false", "-no-color"]);
+    assert!(
+        init.stdout
+            .contains(&format!("Installed cloudflare/cloudflare v{version}")),
+        "init did not report installing the mirrored package:\n{init}"
+    );
+    let entry = lock_entry(&work, OFFICIAL_ADDRESS);
+    let binary_sha256 = sha256_hex(&std::fs::read(&release.binary).unwrap());
+    assert_eq!(
+        hashes_in(&entry),
+        vec![xtask::hash::hash1([(executable, binary_sha256)]).unwrap()],
+        "the lock file records the h1 of the unpacked package:\n{entry}"
     );
 
     apply_and_destroy_one_time_pin(&mut work);
@@ -425,11 +501,11 @@ impl Registry {
         });
         let app = Router::new()
             .route(
-                "/v1/providers/cloudflare/cloudflare/versions",
+                "/v1/providers/ferrotf/cloudflare-access/versions",
                 get(versions),
             )
             .route(
-                "/v1/providers/cloudflare/cloudflare/{version}/download/{os}/{arch}",
+                "/v1/providers/ferrotf/cloudflare-access/{version}/download/{os}/{arch}",
                 get(download),
             )
             .route("/files/{name}", get(file))
@@ -534,9 +610,7 @@ async fn file(State(state): State<Arc<RegistryState>>, UrlPath(name): UrlPath<St
 /// A work dir configured for `registry`, holding the one-time PIN example sourced from it.
 fn registry_workdir(registry: &Registry) -> Workdir {
     let work = workdir_with_cli_config(&registry.cli_config());
-    work.write_main_tf(&one_time_pin_config(&format!(
-        "{REGISTRY_HOST}/cloudflare/cloudflare"
-    )));
+    work.write_main_tf(&one_time_pin_config(&format!("{REGISTRY_HOST}/{SOURCE}")));
     work
 }
 
@@ -561,7 +635,7 @@ fn install_from_registry_verifies_signature_and_reports_self_signed() {
     let mut work = registry_workdir(&registry);
 
     let init = work.run_ok(&["init", "-input=false", "-no-color"]);
-    let address = format!("{REGISTRY_HOST}/cloudflare/cloudflare");
+    let address = format!("{REGISTRY_HOST}/{SOURCE}");
     let installed_line = init
         .stdout
         .lines()
@@ -658,17 +732,17 @@ fn release_artifacts_have_the_registry_layout() {
     assert_eq!(
         name(&artifacts.zip),
         format!(
-            "terraform-provider-cloudflare_{version}_{}_{}.zip",
+            "terraform-provider-cloudflare-access_{version}_{}_{}.zip",
             platform.os, platform.arch
         )
     );
     assert_eq!(
         name(&artifacts.shasums),
-        format!("terraform-provider-cloudflare_{version}_SHA256SUMS")
+        format!("terraform-provider-cloudflare-access_{version}_SHA256SUMS")
     );
     assert_eq!(
         name(artifacts.signature.as_ref().unwrap()),
-        format!("terraform-provider-cloudflare_{version}_SHA256SUMS.sig")
+        format!("terraform-provider-cloudflare-access_{version}_SHA256SUMS.sig")
     );
     assert_eq!(
         std::fs::read_to_string(&artifacts.manifest).unwrap(),
@@ -682,7 +756,7 @@ fn release_artifacts_have_the_registry_layout() {
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(
         entries[0].name,
-        format!("terraform-provider-cloudflare_v{version}")
+        format!("terraform-provider-cloudflare-access_v{version}")
     );
     assert_eq!(entries[0].unix_mode.map(|mode| mode & 0o777), Some(0o755));
     let binary_sha256 = sha256_hex(&std::fs::read(&release.binary).unwrap());

@@ -2,7 +2,9 @@
 //! process: schema as Terraform sees it, logging through `TF_LOG`, prompt exit, the human-run
 //! message, mTLS refusal, and debug (reattach) mode.
 
-use crate::support::plugin::{lines_until, process_is_gone, provider_command, PluginProcess};
+use crate::support::plugin::{
+    lines_until, plugin_sockets, process_is_gone, provider_command, PluginProcess,
+};
 use crate::support::terraform::{run_with_timeout, terraform};
 use crate::support::tls::{
     connect_unix, connector, exchange_http2_preface, health_check, ClientIdentity, TlsVersion,
@@ -234,6 +236,30 @@ fn running_the_binary_by_hand_explains_what_it_is() {
     let message = output.stderr.to_lowercase();
     assert!(message.contains("plugin"), "{output}");
     assert!(message.contains("terraform"), "{output}");
+    // The way to use a build from source is dev_overrides, where `terraform init` is neither
+    // needed nor able to work offline: the message must not send people there.
+    let flat = output
+        .stderr
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains(
+            "with `dev_overrides`, `terraform init` is not needed for this provider, and cannot \
+             work without network access."
+        ),
+        "{output}"
+    );
+    assert!(flat.contains("`scripts/dev`"), "{output}");
+    assert!(flat.contains("ferrotf/cloudflare-access"), "{output}");
+    for sentence in flat.split(". ") {
+        if sentence.contains("dev_overrides") {
+            assert!(
+                !sentence.contains("then run `terraform init`"),
+                "{sentence}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -331,8 +357,7 @@ fn debug_mode_serves_terraform_through_tf_reattach_providers() {
     struct KillOnDrop(std::process::Child);
     impl Drop for KillOnDrop {
         fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
+            crate::support::plugin::stop(&mut self.0, None);
         }
     }
     let stdout = child.stdout.take().expect("stdout");
@@ -350,7 +375,7 @@ fn debug_mode_serves_terraform_through_tf_reattach_providers() {
     let entries = reattach.as_object().expect("a JSON object");
     assert_eq!(entries.len(), 1, "{reattach}");
     let (address, entry) = entries.iter().next().expect("one provider");
-    assert!(address.ends_with("/cloudflare"), "{address}");
+    assert_eq!(address, "registry.terraform.io/ferrotf/cloudflare-access");
     assert_eq!(entry["Protocol"], "grpc", "{reattach}");
     assert_eq!(entry["ProtocolVersion"], 6, "{reattach}");
     assert_eq!(entry["Pid"], child.0.id(), "{reattach}");
@@ -372,4 +397,75 @@ fn debug_mode_serves_terraform_through_tf_reattach_providers() {
         "Terraform {} got no schema through TF_REATTACH_PROVIDERS:\n{schemas:#}",
         terraform().version
     );
+}
+
+/// A provider that is told to stop (SIGTERM, as a host does; Terraform's Controller.Shutdown
+/// takes the same path) removes its unix socket, and the harness leaves none behind either.
+#[test]
+fn a_stopped_provider_leaves_no_socket_behind() {
+    let dir = tempfile::tempdir().expect("a socket dir");
+    let dir_text = dir.path().to_string_lossy().into_owned();
+    assert!(plugin_sockets(dir.path()).is_empty());
+    let plugins: Vec<PluginProcess> = (0..2)
+        .map(|_| PluginProcess::start_with_env(None, &[("PLUGIN_UNIX_SOCKET_DIR", &dir_text)]))
+        .collect();
+    assert_eq!(plugin_sockets(dir.path()).len(), 2);
+    let mut plugins = plugins.into_iter();
+    // The harness's own way of ending a plugin, when a test drops it.
+    drop(plugins.next());
+    assert_eq!(plugin_sockets(dir.path()).len(), 1);
+    for mut plugin in plugins {
+        let socket = plugin.socket_path();
+        assert_eq!(socket.parent(), Some(dir.path()));
+        let pid = plugin.pid();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+        let started = Instant::now();
+        while !plugin.has_exited() && started.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(plugin.has_exited(), "the provider ignored SIGTERM");
+        assert!(
+            !socket.exists(),
+            "{} outlived the provider:\n{}",
+            socket.display(),
+            plugin.stderr()
+        );
+    }
+    assert!(plugin_sockets(dir.path()).is_empty());
+}
+
+/// A whole Terraform run, whose providers Terraform stops through Controller.Shutdown, leaves
+/// no `plugin*` socket in the temp dir the providers use.
+#[test]
+fn terraform_runs_leave_no_plugin_socket_behind() {
+    acceptance(|t| {
+        let dir = t.path().join(".harness").join("tmp");
+        std::fs::create_dir_all(&dir).expect("a private temp dir");
+        let log = t.log_path();
+        t.env("TMPDIR", &dir.to_string_lossy())
+            .env("TF_LOG", "trace")
+            .env("TF_LOG_PATH", &log.to_string_lossy());
+        let before = plugin_sockets(&dir);
+        assert!(before.is_empty(), "{before:?}");
+        t.write_main_tf(CONFIG_WITH_SOURCE);
+        t.plan();
+        t.run_ok(&["validate", "-no-color"]);
+        // The providers did serve from that directory.
+        let log = std::fs::read_to_string(&log).expect("Terraform wrote its log");
+        assert!(
+            log.contains(&format!("{}/plugin", dir.display())),
+            "no provider socket under {} in the log",
+            dir.display()
+        );
+        let after = plugin_sockets(&dir);
+        assert!(
+            after.is_empty(),
+            "left behind in {}: {after:?}",
+            dir.display()
+        );
+    });
 }

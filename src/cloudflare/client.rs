@@ -1,6 +1,7 @@
 //! The HTTP client: configuration, scopes and the request loop.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -14,7 +15,9 @@ use super::envelope::{Envelope, ErrorEnvelope};
 use super::error::{ApiMessage, Error};
 use super::rate_limit::{RateLimit, Throttle};
 use super::redact::{push_secret, scrub};
-use super::retry::{is_retryable_status, retry_after, should_retry_header, RetryPolicy};
+use super::retry::{
+    is_retryable_status, is_unreachable, retry_after, should_retry_header, RetryPolicy,
+};
 
 /// Cloudflare's production API root.
 pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
@@ -22,13 +25,15 @@ pub const DEFAULT_BASE_URL: &str = "https://api.cloudflare.com/client/v4";
 /// The default time allowed for one request, from sending to the end of the body.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Builds the `User-Agent` value: `terraform-provider-cloudflare/<version> (+ Terraform <v>)`.
+/// Builds the `User-Agent` value: `terraform-provider-cloudflare-access/<version> (+ Terraform <v>)`.
 pub fn user_agent(provider_version: &str, terraform_version: Option<&str>) -> String {
     match terraform_version.map(str::trim).filter(|v| !v.is_empty()) {
         Some(terraform) => {
-            format!("terraform-provider-cloudflare/{provider_version} (+ Terraform {terraform})")
+            format!(
+                "terraform-provider-cloudflare-access/{provider_version} (+ Terraform {terraform})"
+            )
         }
-        None => format!("terraform-provider-cloudflare/{provider_version}"),
+        None => format!("terraform-provider-cloudflare-access/{provider_version}"),
     }
 }
 
@@ -124,6 +129,8 @@ struct Inner {
     /// Shared with every client in the process that uses the same API root, credentials and
     /// budget, because Cloudflare counts requests per user, not per connection.
     throttle: Arc<Throttle>,
+    /// Whether a caller was already told that the API rejected these credentials.
+    credentials_rejection_reported: AtomicBool,
 }
 
 impl fmt::Debug for Client {
@@ -183,6 +190,7 @@ impl Client {
                 retry: config.retry,
                 request_timeout: config.request_timeout,
                 throttle,
+                credentials_rejection_reported: AtomicBool::new(false),
             }),
         })
     }
@@ -190,6 +198,16 @@ impl Client {
     /// The API root in use (without a trailing slash).
     pub fn base_url(&self) -> &str {
         self.inner.base_url.as_str().trim_end_matches('/')
+    }
+
+    /// `true` the first time it is called on this client or any clone, `false` after. Callers
+    /// use it to explain a credentials rejection once, not once per failed call: every call
+    /// with the same credentials fails for the same reason.
+    pub fn first_credentials_rejection(&self) -> bool {
+        !self
+            .inner
+            .credentials_rejection_reported
+            .swap(true, Ordering::Relaxed)
     }
 
     /// The full URL for path segments below the base URL. Segments are percent-encoded, so an ID
@@ -227,7 +245,19 @@ impl Client {
             let attempt = state.attempts;
             tracing::debug!(method, path = %path, attempt, "Cloudflare API request");
             let sent_at = Instant::now();
+            // While the attempt runs, the request may be reaching the server.
+            let sent_before = state.set_maybe_sent(true);
             let outcome = self.send_once(request).await;
+            if matches!(&outcome, Err(SendError::Http(e)) if e.is_connect()) {
+                state.set_maybe_sent(sent_before);
+            }
+            let unreachable = matches!(&outcome, Err(SendError::Http(e)) if is_unreachable(e));
+            let unreachable_since = if unreachable {
+                *state.unreachable_since.get_or_insert(sent_at)
+            } else {
+                state.unreachable_since = None;
+                sent_at
+            };
             let (error, retryable, ambiguous, server_wait) = match outcome {
                 Ok(response) if (200..300).contains(&response.status) => {
                     tracing::debug!(
@@ -278,7 +308,7 @@ impl Client {
                     // reset, connection closed before the answer) may follow a committed change.
                     let ambiguous = request.method == Method::POST && !error.is_connect();
                     (
-                        self.transport_error(request, &error, attempt),
+                        self.transport_error(request, &error, attempt, unreachable_since),
                         true,
                         ambiguous,
                         None,
@@ -297,7 +327,10 @@ impl Client {
 
             let retries_done = attempt - 1;
             let delay = server_wait.unwrap_or_else(|| policy.backoff(retries_done));
-            let in_time = started.elapsed() + delay <= policy.max_elapsed;
+            let mut in_time = started.elapsed() + delay <= policy.max_elapsed;
+            if unreachable {
+                in_time &= unreachable_since.elapsed() + delay <= policy.max_unreachable;
+            }
             if !retryable || retries_done >= policy.max_retries || !in_time {
                 if retryable {
                     tracing::debug!(
@@ -447,10 +480,20 @@ impl Client {
         request: &ApiRequest<'_>,
         error: &reqwest::Error,
         attempts: u32,
+        unreachable_since: Instant,
     ) -> Error {
         let method = request.method.to_string();
         let path = request.path();
-        if error.is_timeout() {
+        if is_unreachable(error) {
+            Error::Unreachable {
+                base_url: self.base_url().to_owned(),
+                method,
+                path,
+                detail: self.scrub_text(request, &describe_cause(error)),
+                attempts,
+                elapsed: unreachable_since.elapsed(),
+            }
+        } else if error.is_timeout() {
             Error::Timeout {
                 method,
                 path,
@@ -540,6 +583,29 @@ pub(crate) struct RetryState {
     pub(crate) started: Option<Instant>,
     pub(crate) attempts: u32,
     pub(crate) last_retry_after: Option<Duration>,
+    /// When the current run of connections that could not be opened began.
+    pub(crate) unreachable_since: Option<Instant>,
+    /// Whether a request may have reached the server: set while an attempt is under way and
+    /// kept unless that attempt failed to open its connection. Shared, so that a caller who
+    /// stopped waiting for the call can still tell.
+    pub(crate) maybe_sent: Option<Arc<AtomicBool>>,
+}
+
+impl RetryState {
+    /// A state that records in `maybe_sent` whether any attempt may have reached the server.
+    pub(crate) fn reporting(maybe_sent: Arc<AtomicBool>) -> Self {
+        RetryState {
+            maybe_sent: Some(maybe_sent),
+            ..RetryState::default()
+        }
+    }
+
+    /// Sets the flag (when there is one) and returns what it was.
+    fn set_maybe_sent(&self, value: bool) -> bool {
+        self.maybe_sent
+            .as_ref()
+            .is_some_and(|flag| flag.swap(value, Ordering::Relaxed))
+    }
 }
 
 /// Why [`Client::execute`] stopped without a 2xx answer.
@@ -591,6 +657,26 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
         )));
     }
     Ok(url)
+}
+
+/// What lies under an HTTP error ("tcp connect error: Connection refused"), without reqwest's
+/// own top line, which repeats the whole URL; the whole error when it has no cause.
+fn describe_cause(error: &reqwest::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = std::error::Error::source(error);
+    while let Some(level) = current {
+        let text = level.to_string();
+        let text = text.trim();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(text)) {
+            parts.push(text.to_owned());
+        }
+        current = level.source();
+    }
+    if parts.is_empty() {
+        describe(error)
+    } else {
+        parts.join(": ")
+    }
 }
 
 /// An HTTP error and its causes as one line, without the URL (which reqwest would otherwise

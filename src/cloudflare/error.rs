@@ -7,6 +7,9 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 
+/// Cloudflare's code for "No route for the URI".
+pub const UNKNOWN_ROUTE_CODE: i64 = 7003;
+
 /// One item of the envelope's `errors` or `messages` array.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -114,7 +117,24 @@ pub enum Error {
         /// How many requests were made in total.
         attempts: u32,
     },
-    /// The connection failed (refused, reset, TLS, DNS...), on the last attempt.
+    /// No connection could be made to the API root (refused, unknown host, no route), attempt
+    /// after attempt for the short budget such failures get. Nothing was sent, so nothing changed.
+    Unreachable {
+        /// The API root the client was told to use.
+        base_url: String,
+        /// HTTP method.
+        method: String,
+        /// Path below the base URL.
+        path: String,
+        /// What went wrong on the last attempt, from the HTTP stack (never contains headers).
+        detail: String,
+        /// How many requests were tried in total.
+        attempts: u32,
+        /// Time spent from the first failed connection until giving up.
+        elapsed: Duration,
+    },
+    /// The connection failed after it was made (reset, closed before the answer...), on the
+    /// last attempt.
     Transport {
         /// HTTP method.
         method: String,
@@ -147,9 +167,16 @@ pub enum Error {
 }
 
 impl Error {
-    /// `true` when the API said the object does not exist.
+    /// `true` when the API said the object does not exist. A 404 for a route the API does not
+    /// have (code 7003, a wrong base URL) says nothing about the object, so it does not count.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, Error::NotFound { .. })
+        matches!(self, Error::NotFound { .. }) && !self.is_unknown_route()
+    }
+
+    /// `true` when the API answered that it has no such route (code 7003, "No route for the
+    /// URI"): the base URL or the path is wrong, not the object or its owner.
+    pub fn is_unknown_route(&self) -> bool {
+        self.codes().contains(&UNKNOWN_ROUTE_CODE)
     }
 
     /// The HTTP status of the response behind this error, if there was one.
@@ -218,13 +245,6 @@ impl fmt::Display for Error {
                 if *attempts > 1 {
                     write!(f, " (gave up after {attempts} attempts)")?;
                 }
-                if *status == 401 || *status == 403 {
-                    f.write_str(
-                        ". Check that the credentials are valid and, for an API token, that it has \
-                         the \"Access: Organizations, Identity Providers, and Groups\" permission \
-                         for this account or zone",
-                    )?;
-                }
                 Ok(())
             }
             Error::RateLimited {
@@ -265,6 +285,25 @@ impl fmt::Display for Error {
                     HumanDuration(*timeout)
                 )?;
                 write_attempts(f, *attempts)
+            }
+            Error::Unreachable {
+                base_url,
+                method,
+                path,
+                detail,
+                attempts,
+                elapsed,
+            } => {
+                write!(f, "Cloudflare API unreachable at {base_url}: {detail}")?;
+                write!(f, " ({method} {path}")?;
+                if *attempts > 1 {
+                    write!(
+                        f,
+                        "; gave up after {attempts} attempts over {}",
+                        HumanDuration(*elapsed)
+                    )?;
+                }
+                f.write_str(")")
             }
             Error::Transport {
                 method,

@@ -3,6 +3,8 @@
 use std::fmt;
 
 use std::collections::HashSet;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
 
 use reqwest::Method;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -424,9 +426,22 @@ impl Client {
         scope: &Scope,
         body: &IdentityProviderBody,
     ) -> Result<IdentityProvider, Error> {
+        self.create_identity_provider_reporting(scope, body, Arc::default())
+            .await
+    }
+
+    /// [`Client::create_identity_provider`], keeping `maybe_sent` up to date: it is `true`
+    /// whenever a POST may have reached the server. A caller that stops waiting for the call
+    /// reads it to know whether the object could exist; while it is `false`, it cannot.
+    pub async fn create_identity_provider_reporting(
+        &self,
+        scope: &Scope,
+        body: &IdentityProviderBody,
+        maybe_sent: Arc<AtomicBool>,
+    ) -> Result<IdentityProvider, Error> {
         check_scope(scope)?;
         let request = self.body_request(Method::POST, collection_segments(scope), body)?;
-        let mut state = RetryState::default();
+        let mut state = RetryState::reporting(maybe_sent);
         loop {
             match self.execute(&request, &mut state).await {
                 Ok(response) => return self.object_result(&request, &response, state.attempts),

@@ -35,11 +35,11 @@ pub use auth::Auth;
 pub use client::{
     user_agent, Client, ClientConfig, Scope, DEFAULT_BASE_URL, DEFAULT_REQUEST_TIMEOUT,
 };
-pub use error::{ApiMessage, ApiMessageSource, Error};
+pub use error::{ApiMessage, ApiMessageSource, Error, UNKNOWN_ROUTE_CODE};
 pub use field::Field;
 pub use identity_providers::{
     HeaderAttribute, IdentityProvider, IdentityProviderBody, IdentityProviderConfig,
     IdentityProviderConfigBody, ListFilter, ScimConfig, ScimConfigBody,
 };
 pub use rate_limit::RateLimit;
-pub use retry::RetryPolicy;
+pub use retry::{RetryPolicy, DEFAULT_MAX_UNREACHABLE};

@@ -21,7 +21,18 @@ pub struct RetryPolicy {
     pub max_backoff: Duration,
     /// No retry starts once this much time has passed since the first attempt.
     pub max_elapsed: Duration,
+    /// No retry starts once connections have been failing to open (refused, unknown host, no
+    /// route) for this long in a row. Such a failure means no request reached any server, and it
+    /// rarely heals within minutes: it is a wrong address or a server that is not running. So it
+    /// gets seconds, not the full `max_elapsed`, which stays for timeouts, connections lost after
+    /// sending, and 5xx.
+    pub max_unreachable: Duration,
 }
+
+/// The default [`RetryPolicy::max_unreachable`]: long enough to ride out a server restart or a
+/// brief network blip (with the default backoff, three or four attempts), short enough that a
+/// wrong port fails within seconds.
+pub const DEFAULT_MAX_UNREACHABLE: Duration = Duration::from_secs(8);
 
 impl Default for RetryPolicy {
     /// 10 retries (cloudflare-go's default since it reworked rate-limit handling), waits from 1 s
@@ -33,6 +44,7 @@ impl Default for RetryPolicy {
             min_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(30),
             max_elapsed: Duration::from_secs(300),
+            max_unreachable: DEFAULT_MAX_UNREACHABLE,
         }
     }
 }
@@ -65,6 +77,14 @@ impl RetryPolicy {
         };
         (half + jitter).max(min)
     }
+}
+
+/// Whether a failed request never left this machine: the connection could not be opened (it
+/// was refused, the host name did not resolve, there was no route, the TLS handshake failed).
+/// A connect *timeout* is not counted: a slow or overloaded server may still come back, so it
+/// keeps the full budget.
+pub(crate) fn is_unreachable(error: &reqwest::Error) -> bool {
+    error.is_connect() && !error.is_timeout()
 }
 
 /// Whether a response with this status is worth retrying.

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 const CORE_PROTOCOL_VERSION: u32 = 1;
 
 /// The provider's source address, the key Terraform looks up in `TF_REATTACH_PROVIDERS`.
-pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/cloudflare/cloudflare";
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/ferrotf/cloudflare-access";
 
 /// Where the server listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({
-                "registry.terraform.io/cloudflare/cloudflare": {
+                "registry.terraform.io/ferrotf/cloudflare-access": {
                     "Protocol": "grpc", "ProtocolVersion": 6, "Pid": 4242, "Test": true,
                     "Addr": { "Network": "unix", "String": "/tmp/plugin9" }
                 }
@@ -128,7 +128,8 @@ mod tests {
         assert!(
             text.starts_with("Provider started. To attach Terraform, set TF_REATTACH_PROVIDERS:")
         );
-        assert!(text
-            .contains("TF_REATTACH_PROVIDERS='{\"registry.terraform.io/cloudflare/cloudflare\""));
+        assert!(text.contains(
+            "TF_REATTACH_PROVIDERS='{\"registry.terraform.io/ferrotf/cloudflare-access\""
+        ));
     }
 }

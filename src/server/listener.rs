@@ -98,19 +98,21 @@ impl Listener {
             ready,
             shutdown,
         ));
-        (
-            ReceiverStream::new(incoming),
-            SocketGuard {
-                _socket_file: socket_file,
-            },
-        )
+        (ReceiverStream::new(incoming), SocketGuard { socket_file })
     }
 }
 
-/// Keeps the unix socket file until dropped.
+/// Keeps the unix socket file until dropped or [`SocketGuard::remove`]d.
 #[derive(Debug)]
 pub struct SocketGuard {
-    _socket_file: Option<SocketFile>,
+    socket_file: Option<SocketFile>,
+}
+
+impl SocketGuard {
+    /// Removes the socket file now (once; later calls and the drop do nothing).
+    pub fn remove(&mut self) {
+        self.socket_file.take();
+    }
 }
 
 #[cfg(unix)]

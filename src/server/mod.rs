@@ -83,9 +83,13 @@ impl Command {
     }
 }
 
-/// `terraform-provider-cloudflare <version>`.
+/// The executable's name. Terraform finds a provider's executable by `terraform-provider-<type>`,
+/// so it follows the registry type in [`PROVIDER_ADDRESS`].
+pub const BINARY_NAME: &str = "terraform-provider-cloudflare-access";
+
+/// `terraform-provider-cloudflare-access <version>`.
 pub fn version_text() -> String {
-    format!("{} {}", env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+    format!("{BINARY_NAME} {}", env!("CARGO_PKG_VERSION"))
 }
 
 /// The `--help` text.
@@ -101,7 +105,7 @@ pub fn usage() -> String {
          Environment:\n  \
          TF_LOG_PROVIDER, TF_LOG   log level (TRACE, DEBUG, INFO, WARN, ERROR, OFF); logs go to stderr\n  \
          {network}   \"unix\" (default) or \"tcp\": the socket the provider listens on\n",
-        name = env!("CARGO_PKG_NAME"),
+        name = BINARY_NAME,
         version = env!("CARGO_PKG_VERSION"),
         network = NETWORK_VAR,
     )
@@ -109,13 +113,19 @@ pub fn usage() -> String {
 
 /// What a person running the binary by hand is told.
 const NOT_STARTED_BY_TERRAFORM: &str = "This binary is a Terraform provider plugin \
-(cloudflare/cloudflare). It is not meant to be run directly: Terraform starts it when a \
-configuration uses the provider. To use it, list `cloudflare = { source = \"cloudflare/cloudflare\" }` \
-under `required_providers`, make the binary available to Terraform (install it from a registry \
-or a filesystem mirror, or point a `dev_overrides` entry in your Terraform CLI configuration at \
-the directory that holds it), then run `terraform init` and `terraform plan`. To run it under a \
-debugger, start it with `--debug` and follow the TF_REATTACH_PROVIDERS instructions it prints; \
-`--version` prints its version and `--help` its usage.";
+(ferrotf/cloudflare-access). It is not meant to be run directly: Terraform starts it when a \
+configuration uses the provider. List \
+`cloudflare-access = { source = \"ferrotf/cloudflare-access\" }` under `required_providers` and \
+set `provider = cloudflare-access` on the resources it should manage.\n\n\
+To use a build from source, point a `dev_overrides` entry in your Terraform CLI configuration \
+(TF_CLI_CONFIG_FILE) at the directory that holds it, then run `terraform plan` or `terraform \
+apply` directly: with `dev_overrides`, `terraform init` is not needed for this provider, and \
+cannot work without network access. In a clone of the source, `scripts/dev` writes such a \
+configuration and starts a mock Cloudflare API to try it against.\n\n\
+To use a released build, install it from a registry or a filesystem mirror, and let \
+`terraform init` find it.\n\n\
+To run it under a debugger, start it with `--debug` and follow the TF_REATTACH_PROVIDERS \
+instructions it prints; `--version` prints its version and `--help` its usage.";
 
 /// Runs the provider process for `command` until it is told to stop, and returns the exit code.
 /// Sets up logging first; `provider` is only used when serving.
@@ -400,9 +410,16 @@ impl BoundServer {
             .add_service(health_service)
             .serve_with_incoming_shutdown(incoming, shutdown.clone().cancelled_owned());
         let grace = self.grace;
+        let mut socket_file = socket_file;
         let outcome = tokio::select! {
             outcome = server => outcome.map_err(ServeError::from),
-            () = async { shutdown.cancelled().await; tokio::time::sleep(grace).await } => {
+            () = async {
+                shutdown.cancelled().await;
+                // Nobody may connect any more, and the host may kill the process once it
+                // stops waiting: the socket file goes now rather than after the grace period.
+                socket_file.remove();
+                tokio::time::sleep(grace).await;
+            } => {
                 tracing::warn!(
                     grace_ms = u64::try_from(grace.as_millis()).unwrap_or(u64::MAX),
                     "requests still running after shutdown; stopping without them"

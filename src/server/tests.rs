@@ -354,7 +354,7 @@ fn command_line_parsing() {
     assert_eq!(
         version_text(),
         format!(
-            "terraform-provider-cloudflare {}",
+            "terraform-provider-cloudflare-access {}",
             env!("CARGO_PKG_VERSION")
         )
     );

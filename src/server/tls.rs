@@ -97,7 +97,7 @@ impl ServerIdentity {
             .push(rcgen::DnType::CommonName, "localhost");
         params.distinguished_name.push(
             rcgen::DnType::OrganizationName,
-            "terraform-provider-cloudflare",
+            "terraform-provider-cloudflare-access",
         );
         params.is_ca = rcgen::IsCa::ExplicitNoCa;
         params.key_usages = vec![

@@ -4,7 +4,7 @@
 
 use super::lifecycle::type_case;
 use super::*;
-use crate::support::acceptance;
+use crate::support::{acceptance, Mock};
 use cloudflare_mock::{Fault, FaultKind, MockConfig};
 use serde_json::json;
 
@@ -212,7 +212,9 @@ fn field_required_by_type_is_missing() {
             Expected {
                 summary: "Missing Attribute Configuration",
                 detail: r#""config.auth_url" must be set when "type" is "oidc""#,
-                attribute: "config.auth_url",
+                // The missing attribute has no place in the file: the object that lacks it
+                // does, rather than the resource's first line.
+                attribute: "config",
             },
         );
         assert_eq!(
@@ -276,6 +278,16 @@ fn second_onetimepin_in_an_account() {
             text.contains(&format!("accounts/{}/{existing}", t.account_id)),
             "the error should name the import ID of the existing one:\n{output}"
         );
+        // Terraform does not tell providers the resource's address, so the command has a
+        // placeholder that cannot be mistaken for one, next to the address Terraform prints.
+        assert!(
+            text.contains(&format!(
+                "terraform import '<address of your {RESOURCE_TYPE} resource>' accounts/{}/{existing}",
+                t.account_id
+            )),
+            "the error should give the whole import command:\n{output}"
+        );
+        assert!(text.contains(&format!("with {ADDRESS}")), "{output}");
         assert!(
             t.state_addresses().is_empty(),
             "a failed create leaves nothing in state"
@@ -335,15 +347,25 @@ fn bad_import_ids() {
     });
 }
 
+/// Two identity providers, `a` and `b`, of a type whose plan makes no API call.
+fn two_github_providers(t: &Acc) -> String {
+    let one = single(t, "GitHub A", "github", type_case("github").create);
+    let other = single(t, "GitHub B", "github", type_case("github").create);
+    format!(
+        "{}\n{}",
+        one.replace("\"test\"", "\"a\""),
+        other.replace("\"test\"", "\"b\"")
+    )
+}
+
 #[test]
 fn rejected_credentials() {
     let wrong_token = "wrong-token-0123456789abcdefghijklmnopqrstuv";
     acceptance(|t| {
         t.env("CLOUDFLARE_API_TOKEN", wrong_token);
-        let main_tf = single(t, "GitHub", "github", type_case("github").create);
-        t.write_main_tf(&main_tf);
+        t.write_main_tf(&two_github_providers(t));
         let output = t.apply_err();
-        let text = output.combined();
+        let text = flat_output(&output);
         assert!(
             text.to_lowercase().contains("authentication"),
             "the error should say authentication failed:\n{output}"
@@ -352,6 +374,33 @@ fn rejected_credentials() {
             text.contains("403"),
             "the error should carry the API status:\n{output}"
         );
+        // Both creates fail, but what to check is said once, with the permission's exact name.
+        assert_eq!(
+            text.matches("Error: Invalid Credentials").count(),
+            2,
+            "{output}"
+        );
+        assert_eq!(
+            text.matches("Access: Organizations, Identity Providers, and Groups")
+                .count(),
+            2,
+            "the permission advice (Write, and Read for plans) should appear once:\n{output}"
+        );
+        assert!(
+            text.contains(
+                "an API token needs the permission \"Access: Organizations, Identity Providers, \
+                 and Groups Write\" for this account or zone (\"Access: Organizations, Identity \
+                 Providers, and Groups Read\" is enough for plan and refresh)"
+            ),
+            "{output}"
+        );
+        assert!(
+            text.contains(
+                "The same credentials were already rejected in this run: the \"Invalid \
+                 Credentials\" error that names the token permission says what to check."
+            ),
+            "{output}"
+        );
         assert!(
             !text.contains(wrong_token),
             "the token must not be printed:\n{output}"
@@ -359,6 +408,107 @@ fn rejected_credentials() {
         assert!(!text.contains(t.mock.token()));
         assert!(t.state_addresses().is_empty());
         assert_eq!(t.mock.control().object_count(), 0);
+    });
+}
+
+#[test]
+fn api_token_from_the_environment_follows_the_same_rule() {
+    let short_token = "short-token-oops";
+    acceptance(|t| {
+        t.env("CLOUDFLARE_API_TOKEN", short_token);
+        t.write_main_tf(&single(t, "GitHub", "github", type_case("github").create));
+        let output = t.run_err(&["plan", "-input=false", "-no-color"]);
+        let text = flat_output(&output);
+        assert!(
+            text.contains(
+                "The CLOUDFLARE_API_TOKEN environment variable is shorter than 40 characters \
+                 (16). Cloudflare API tokens are at least 40 letters, digits, '-' and '_'"
+            ),
+            "{output}"
+        );
+        assert!(!text.contains(short_token), "{output}");
+        assert_eq!(t.mock.control().request_counts()["create"], 0);
+    });
+}
+
+#[test]
+fn api_tokens_longer_than_v5_allows_are_accepted() {
+    // Cloudflare's newer token formats are longer than v5's limit of 80 characters.
+    let long_token = format!("cfut_{}", "0123456789abcdef".repeat(6));
+    let mock = Mock::start_with(MockConfig {
+        tokens: vec![long_token.clone()],
+        ..MockConfig::default()
+    });
+    let t = Acc::with_mock(mock);
+    let main_tf = format!(
+        "provider \"cloudflare\" {{\n  api_token = \"{long_token}\"\n}}\n\n{}",
+        single(&t, "GitHub", "github", type_case("github").create)
+    );
+    t.write_main_tf(&main_tf);
+    t.apply();
+    assert_eq!(t.mock.control().object_count(), 1);
+    t.finish();
+}
+
+#[test]
+fn an_unreachable_api_fails_within_seconds_and_names_its_address() {
+    acceptance(|t| {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let base_url = format!("http://{}/client/v4", listener.local_addr().unwrap());
+        drop(listener);
+        t.env("CLOUDFLARE_BASE_URL", &base_url);
+        t.write_main_tf(&single(t, "GitHub", "github", type_case("github").create));
+        // Before, this retried for the full five minutes and the harness's command timeout
+        // (two minutes by default) would end it instead of the provider.
+        let output = t.apply_err();
+        let text = flat_output(&output);
+        assert!(
+            text.contains(&format!("Cloudflare API unreachable at {base_url}: ")),
+            "{output}"
+        );
+        assert!(
+            text.contains(&format!(
+                "No connection to {base_url} could be opened, so no request reached it and \
+                 nothing was changed."
+            )),
+            "{output}"
+        );
+        assert!(!text.contains("may or may not"), "{output}");
+        assert!(!text.contains("May Already Exist"), "{output}");
+        assert!(t.state_addresses().is_empty());
+    });
+}
+
+#[test]
+fn a_base_url_without_client_v4_is_called_wrong_and_keeps_state() {
+    acceptance(|t| {
+        t.write_main_tf(&single(t, "GitHub", "github", type_case("github").create));
+        t.apply();
+        let root = t
+            .mock
+            .base_url()
+            .strip_suffix("/client/v4")
+            .expect("the mock's base URL ends with /client/v4")
+            .to_owned();
+        t.env("CLOUDFLARE_BASE_URL", &root);
+        // Refreshing through the wrong URL: an error about the URL, and the object stays in
+        // state rather than being forgotten as deleted.
+        let output = t.run_err(&["plan", "-input=false", "-no-color"]);
+        let text = flat_output(&output);
+        assert!(text.contains("Error: Wrong Cloudflare API URL"), "{output}");
+        assert!(
+            text.contains(&format!(
+                "Cloudflare's API has no route for this URL, so the URL is wrong. The base URL \
+                 in use is {root} (from base_url or CLOUDFLARE_BASE_URL). It must be the API \
+                 root, ending with /client/v4"
+            )),
+            "{output}"
+        );
+        assert!(!text.contains("Check that account_id"), "{output}");
+        assert!(!text.contains("no longer exists"), "{output}");
+        assert_eq!(t.state_addresses(), [ADDRESS]);
+        let mock_url = t.mock.base_url().to_owned();
+        t.env("CLOUDFLARE_BASE_URL", &mock_url);
     });
 }
 

@@ -82,6 +82,13 @@ fn write_only_client_secret_lifecycle() {
             change.after["config"]["client_secret_wo"].is_null(),
             "the plan must not carry the write-only secret"
         );
+        // The attribute is not marked sensitive (see the schema), so check the plan as people
+        // read it, too.
+        let shown = t.run_ok(&["plan", "-input=false", "-no-color"]);
+        assert!(
+            !shown.combined().contains(FIRST),
+            "`terraform plan` shows the write-only secret:\n{shown}"
+        );
         apply_and_settle(t);
         let id = state_id(t, ADDRESS);
         assert_eq!(

@@ -36,7 +36,7 @@ pub use mock::Mock;
 pub use plan::{PlanSummary, ResourceChange};
 #[allow(unused_imports)]
 pub use terraform::{terraform, Output};
-pub use workdir::{ProviderInstallation, Workdir, PROVIDER_BINARY};
+pub use workdir::{ProviderInstallation, Workdir, PROVIDER_ADDRESS, PROVIDER_BINARY};
 
 use std::ops::{Deref, DerefMut};
 
@@ -72,7 +72,18 @@ impl Acc {
 
     /// An `Acc` around a mock the test configured itself (other tokens, faults, rate limits).
     pub fn with_mock(mock: Mock) -> Acc {
-        let mut work = Workdir::new(&test_name());
+        Acc::with(mock, ProviderInstallation::DevOverrides)
+    }
+
+    /// An `Acc` whose Terraform finds the providers as `installation` says.
+    pub fn with_installation(installation: ProviderInstallation) -> Acc {
+        Acc::with(Mock::start(), installation)
+    }
+
+    /// An `Acc` around a mock the test configured itself, with providers found as
+    /// `installation` says.
+    pub fn with(mock: Mock, installation: ProviderInstallation) -> Acc {
+        let mut work = Workdir::with_installation(&test_name(), installation);
         work.env("CLOUDFLARE_BASE_URL", mock.base_url())
             .env("CLOUDFLARE_API_TOKEN", mock.token());
         Acc {

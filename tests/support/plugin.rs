@@ -3,7 +3,7 @@
 
 use super::workdir::PROVIDER_BINARY;
 use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -81,7 +81,13 @@ impl PluginProcess {
     /// Starts the provider as Terraform would, with `client_cert_pem` as `PLUGIN_CLIENT_CERT`
     /// (or none, for a plaintext plugin), and waits for its handshake line.
     pub fn start(client_cert_pem: Option<&str>) -> PluginProcess {
+        PluginProcess::start_with_env(client_cert_pem, &[])
+    }
+
+    /// [`PluginProcess::start`] with extra environment variables for the plugin.
+    pub fn start_with_env(client_cert_pem: Option<&str>, env: &[(&str, &str)]) -> PluginProcess {
         let mut command = provider_command();
+        command.envs(env.iter().copied());
         command
             .env("TF_PLUGIN_MAGIC_COOKIE", MAGIC_COOKIE)
             // go-plugin builds this list from a Go map, so the order is not fixed; offer the
@@ -158,9 +164,51 @@ impl PluginProcess {
 
 impl Drop for PluginProcess {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let socket =
+            (self.handshake.network == "unix").then(|| PathBuf::from(&self.handshake.address));
+        stop(&mut self.child, socket.as_deref());
     }
+}
+
+/// How long a provider told to stop with SIGTERM may take before it is killed.
+const STOP_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Stops a provider process the way a host does: SIGTERM, which it answers by shutting down
+/// and removing its unix socket. Only if it is still running after [`STOP_TIMEOUT`] is it
+/// killed, and then its socket file, which it had no chance to remove, is removed here.
+pub fn stop(child: &mut Child, socket: Option<&Path>) {
+    if matches!(child.try_wait(), Ok(None)) {
+        // The workspace forbids `unsafe`, so the signal goes through kill(1).
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .stderr(Stdio::null())
+            .status();
+        let deadline = std::time::Instant::now() + STOP_TIMEOUT;
+        while matches!(child.try_wait(), Ok(None)) && std::time::Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+    if matches!(child.try_wait(), Ok(None)) {
+        let _ = child.kill();
+        if let Some(socket) = socket {
+            let _ = std::fs::remove_file(socket);
+        }
+    }
+    let _ = child.wait();
+}
+
+/// The names of the `plugin*` entries (go-plugin's socket names) in `dir`.
+pub fn plugin_sockets(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+                .filter(|name| name.starts_with("plugin"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
 }
 
 /// Reads the first line of `stdout` within `timeout`. The reader thread keeps draining the pipe

@@ -115,18 +115,26 @@ fn failing_commands_report_their_output() {
 }
 
 #[test]
-fn the_cli_configuration_overrides_both_provider_addresses() {
+fn the_cli_configuration_overrides_every_provider_address() {
     let work = Workdir::new("selftest");
     let config = std::fs::read_to_string(work.cli_config_path()).unwrap();
-    let provider_dir = std::path::Path::new(super::PROVIDER_BINARY)
-        .parent()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
+    let link_dir = work.path().join(".harness/providers");
     for source in super::workdir::PROVIDER_SOURCES {
         assert!(
-            config.contains(&format!("\"{source}\" = \"{provider_dir}\"")),
+            config.contains(&format!("\"{source}\" = \"{}\"", link_dir.display())),
             "{config}"
+        );
+    }
+    // Terraform looks for terraform-provider-<type>: both names lead to the built binary.
+    for name in [
+        "terraform-provider-cloudflare-access",
+        "terraform-provider-cloudflare",
+    ] {
+        let target = std::fs::read_link(link_dir.join(name)).expect("a link");
+        assert_eq!(
+            target,
+            std::path::Path::new(super::PROVIDER_BINARY),
+            "{name}"
         );
     }
     // `terraform version` parses the CLI config and complains about any error in it.

@@ -15,14 +15,36 @@ use std::sync::Mutex;
 use tempfile::TempDir;
 
 /// The provider binary under test; cargo builds it for the integration test.
-pub const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare");
+pub const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access");
 
-/// Both source addresses a configuration may use for this provider: Cloudflare's own, and the
-/// implied `hashicorp/cloudflare` of a configuration without `required_providers`.
-pub const PROVIDER_SOURCES: [&str; 2] = [
+/// The test-only stand-in for Cloudflare's official provider (`tests/stand_in/`), for
+/// side-by-side configurations.
+pub const STAND_IN_BINARY: &str = env!("CARGO_BIN_EXE_test-stand-in-official-cloudflare");
+
+/// This provider's own registry address.
+pub const PROVIDER_ADDRESS: &str = "registry.terraform.io/ferrotf/cloudflare-access";
+
+/// The source addresses `dev_overrides` sends to the built binary: the provider's own, and, in
+/// the single-provider form most tests use, Cloudflare's address plus the implied
+/// `hashicorp/cloudflare` of a configuration without `required_providers`.
+pub const PROVIDER_SOURCES: [&str; 3] = [
+    PROVIDER_ADDRESS,
     "registry.terraform.io/cloudflare/cloudflare",
     "registry.terraform.io/hashicorp/cloudflare",
 ];
+
+/// Cloudflare's official provider, explicit and implied.
+pub const OFFICIAL_SOURCES: [&str; 2] = [
+    "registry.terraform.io/cloudflare/cloudflare",
+    "registry.terraform.io/hashicorp/cloudflare",
+];
+
+/// The executable name Terraform looks for under this provider's address (it accepts
+/// `terraform-provider-<type>`, optionally followed by `_` or `.` and more).
+const PROVIDER_EXECUTABLE: &str = "terraform-provider-cloudflare-access";
+
+/// The executable name Terraform looks for under Cloudflare's address.
+const OFFICIAL_EXECUTABLE: &str = "terraform-provider-cloudflare";
 
 /// Files the harness owns inside the work dir live here; Terraform ignores dot-directories when
 /// it loads a configuration.
@@ -31,8 +53,12 @@ const HARNESS_DIR: &str = ".harness";
 /// How the CLI configuration makes Terraform find the provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProviderInstallation {
-    /// `dev_overrides` to the directory holding the freshly built binary (the default).
+    /// `dev_overrides` to a harness-made directory linking the freshly built binary under the
+    /// names of [`PROVIDER_SOURCES`] (the default).
     DevOverrides,
+    /// Two providers side by side: this provider's own address to the built binary, and
+    /// Cloudflare's ([`OFFICIAL_SOURCES`]) to the test-only stand-in for the official provider.
+    SideBySide,
     /// Nothing special: Terraform finds the provider only through `TF_REATTACH_PROVIDERS` or
     /// not at all. For tests of the provider's debug mode.
     None,
@@ -94,6 +120,13 @@ impl Workdir {
         sibling
     }
 
+    /// Rewrites the CLI configuration so that later commands find the providers as
+    /// `installation` says (for tests that switch between the two forms).
+    pub fn set_installation(&mut self, installation: ProviderInstallation) {
+        self.installation = installation;
+        std::fs::write(self.cli_config_path(), self.cli_config()).expect("write CLI config");
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -117,18 +150,51 @@ impl Workdir {
             "plugin_cache_dir = {}\n",
             super::hcl::quote(&self.harness_path("plugin-cache").to_string_lossy())
         ));
-        if self.installation == ProviderInstallation::DevOverrides {
-            let provider_dir = Path::new(PROVIDER_BINARY)
-                .parent()
-                .expect("the provider binary has a parent directory");
-            let provider_dir = super::hcl::quote(&provider_dir.to_string_lossy());
+        let overrides: Vec<(&str, PathBuf)> = match self.installation {
+            ProviderInstallation::DevOverrides => {
+                let dir = self.link_dir(
+                    "providers",
+                    &[
+                        (PROVIDER_EXECUTABLE, PROVIDER_BINARY),
+                        (OFFICIAL_EXECUTABLE, PROVIDER_BINARY),
+                    ],
+                );
+                PROVIDER_SOURCES.iter().map(|s| (*s, dir.clone())).collect()
+            }
+            ProviderInstallation::SideBySide => {
+                let ours = self.link_dir("providers", &[(PROVIDER_EXECUTABLE, PROVIDER_BINARY)]);
+                let official = self.link_dir("official", &[(OFFICIAL_EXECUTABLE, STAND_IN_BINARY)]);
+                let mut overrides = vec![(PROVIDER_ADDRESS, ours)];
+                overrides.extend(OFFICIAL_SOURCES.iter().map(|s| (*s, official.clone())));
+                overrides
+            }
+            ProviderInstallation::None => Vec::new(),
+        };
+        if !overrides.is_empty() {
             config.push_str("provider_installation {\n  dev_overrides {\n");
-            for source in PROVIDER_SOURCES {
-                config.push_str(&format!("    \"{source}\" = {provider_dir}\n"));
+            for (source, dir) in overrides {
+                let dir = super::hcl::quote(&dir.to_string_lossy());
+                config.push_str(&format!("    \"{source}\" = {dir}\n"));
             }
             config.push_str("  }\n  direct {}\n}\n");
         }
         config
+    }
+
+    /// A harness directory holding only links `(name, target)` to built binaries. Cargo's own
+    /// output directory will not do: it may hold a stale binary of another name that Terraform
+    /// would pick instead.
+    fn link_dir(&self, dir: &str, links: &[(&str, &str)]) -> PathBuf {
+        let dir = self.harness_path(dir);
+        std::fs::create_dir_all(&dir).expect("create a provider link dir");
+        for (name, target) in links {
+            let link = dir.join(name);
+            if !link.exists() {
+                std::os::unix::fs::symlink(target, &link)
+                    .unwrap_or_else(|err| panic!("cannot link {}: {err}", link.display()));
+            }
+        }
+        dir
     }
 
     /// Sets an environment variable for every later command of this work dir (for example

@@ -10,7 +10,11 @@ use std::time::Duration;
 
 use cloudflare_mock::{MockConfig, RateLimit, DEFAULT_TOKEN};
 
-const HELP: &str = "\
+/// The `--help` text. It shows the default token: that one is public, a fixed value for local
+/// use, unlike any token given with `--token`, which is never printed.
+fn help() -> String {
+    format!(
+        "\
 cloudflare-mock: a stateful mock of Cloudflare's Access Identity Providers API
 
 USAGE:
@@ -18,7 +22,9 @@ USAGE:
 
 OPTIONS:
     --listen ADDR              Address to bind [default: 127.0.0.1:0, a free port]
-    --token TOKEN              Accept this API token (repeatable) [default: the built-in demo token]
+    --token TOKEN              Accept this API token (repeatable) [default: {DEFAULT_TOKEN},
+                               accepted only when no --token, --global-key or
+                               --user-service-key is given]
     --global-key EMAIL:KEY     Accept this X-Auth-Email/X-Auth-Key pair (repeatable)
     --user-service-key KEY     Accept this X-Auth-User-Service-Key (repeatable)
     --state-file FILE          Load state from FILE at start and save it after every change
@@ -32,7 +38,9 @@ On start one line is printed to stdout:
     cloudflare-mock listening on http://127.0.0.1:PORT/client/v4
 The control surface is served under http://127.0.0.1:PORT/__mock/ (see the README).
 SIGINT or SIGTERM stops the server.
-";
+"
+    )
+}
 
 struct Args {
     listen: SocketAddr,
@@ -62,7 +70,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         };
         match flag.as_str() {
             "-h" | "--help" => {
-                print!("{HELP}");
+                print!("{}", help());
                 return Ok(None);
             }
             "-V" | "--version" => {
@@ -225,6 +233,16 @@ mod tests {
                 window: Duration::from_secs(2)
             })
         );
+    }
+
+    #[test]
+    fn help_shows_the_default_token() {
+        let text = help();
+        assert!(
+            text.contains(&format!("[default: {DEFAULT_TOKEN},")),
+            "{text}"
+        );
+        assert!(!text.contains("demo token"), "{text}");
     }
 
     #[test]

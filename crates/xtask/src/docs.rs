@@ -99,7 +99,14 @@ pub fn generate(root: &Path) -> Result<Vec<Page>> {
     let provider_name = provider.type_name();
     let mut pages = vec![Page {
         path: PathBuf::from("docs/index.md"),
-        contents: provider_page(root, provider_name, &provider.schema())?,
+        // The registry shows the provider under its own type, not the resource prefix.
+        contents: provider_page(
+            root,
+            workspace::PROVIDER_NAME
+                .strip_prefix("terraform-provider-")
+                .unwrap_or(workspace::PROVIDER_NAME),
+            &provider.schema(),
+        )?,
     }];
     let resources = provider
         .resources()

@@ -2,10 +2,10 @@
 //! registry or filesystem mirror) expects:
 //!
 //! ```text
-//! terraform-provider-cloudflare_<V>_<os>_<arch>.zip     holds only terraform-provider-cloudflare_v<V>
-//! terraform-provider-cloudflare_<V>_manifest.json        copy of terraform-registry-manifest.json
-//! terraform-provider-cloudflare_<V>_SHA256SUMS           sha256sum format, zip and manifest lines
-//! terraform-provider-cloudflare_<V>_SHA256SUMS.sig       binary detached GPG signature of the SUMS
+//! terraform-provider-cloudflare-access_<V>_<os>_<arch>.zip     holds only terraform-provider-cloudflare-access_v<V>
+//! terraform-provider-cloudflare-access_<V>_manifest.json        copy of terraform-registry-manifest.json
+//! terraform-provider-cloudflare-access_<V>_SHA256SUMS           sha256sum format, zip and manifest lines
+//! terraform-provider-cloudflare-access_<V>_SHA256SUMS.sig       binary detached GPG signature of the SUMS
 //! ```
 //!
 //! The zip is reproducible: one entry, a fixed timestamp (`SOURCE_DATE_EPOCH` when set), mode
@@ -14,7 +14,7 @@
 use crate::hash;
 use crate::platform::Platform;
 use crate::sign::Signer;
-use crate::workspace::{self, PROVIDER_NAME};
+use crate::workspace::{self, PACKAGE_NAME, PROVIDER_NAME};
 use anyhow::{bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -79,22 +79,22 @@ pub struct ReleaseArtifacts {
     pub h1: String,
 }
 
-/// `terraform-provider-cloudflare_<version>_<os>_<arch>.zip`
+/// `terraform-provider-cloudflare-access_<version>_<os>_<arch>.zip`
 pub fn zip_name(version: &str, platform: &Platform) -> String {
     format!("{PROVIDER_NAME}_{version}_{}.zip", platform.dir_name())
 }
 
-/// `terraform-provider-cloudflare_<version>_SHA256SUMS`
+/// `terraform-provider-cloudflare-access_<version>_SHA256SUMS`
 pub fn shasums_name(version: &str) -> String {
     format!("{PROVIDER_NAME}_{version}_SHA256SUMS")
 }
 
-/// `terraform-provider-cloudflare_<version>_manifest.json`
+/// `terraform-provider-cloudflare-access_<version>_manifest.json`
 pub fn manifest_name(version: &str) -> String {
     format!("{PROVIDER_NAME}_{version}_manifest.json")
 }
 
-/// The executable's name inside the zip: `terraform-provider-cloudflare_v<version>`.
+/// The executable's name inside the zip: `terraform-provider-cloudflare-access_v<version>`.
 pub fn executable_name(version: &str, platform: &Platform) -> String {
     format!("{PROVIDER_NAME}_v{version}{}", platform.exe_suffix())
 }
@@ -193,7 +193,7 @@ fn build_release_binary(root: &Path) -> Result<PathBuf> {
             "build",
             "--release",
             "--package",
-            PROVIDER_NAME,
+            PACKAGE_NAME,
             "--bin",
             PROVIDER_NAME,
             "--message-format=json-render-diagnostics",
@@ -401,8 +401,18 @@ mod tests {
         std::fs::write(&binary, b"#!/bin/sh\necho hi\n").unwrap();
         let first = temp.path().join("a.zip");
         let second = temp.path().join("b.zip");
-        write_zip(&binary, "terraform-provider-cloudflare_v1.2.3", &first).unwrap();
-        write_zip(&binary, "terraform-provider-cloudflare_v1.2.3", &second).unwrap();
+        write_zip(
+            &binary,
+            "terraform-provider-cloudflare-access_v1.2.3",
+            &first,
+        )
+        .unwrap();
+        write_zip(
+            &binary,
+            "terraform-provider-cloudflare-access_v1.2.3",
+            &second,
+        )
+        .unwrap();
         assert_eq!(
             std::fs::read(&first).unwrap(),
             std::fs::read(&second).unwrap()
@@ -411,7 +421,7 @@ mod tests {
         assert_eq!(
             hash::h1_zip(&first).unwrap(),
             hash::hash1([(
-                "terraform-provider-cloudflare_v1.2.3".to_owned(),
+                "terraform-provider-cloudflare-access_v1.2.3".to_owned(),
                 hash::sha256_hex(b"#!/bin/sh\necho hi\n")
             )])
             .unwrap(),
@@ -421,7 +431,7 @@ mod tests {
         let mut archive = zip::ZipArchive::new(std::fs::File::open(&first).unwrap()).unwrap();
         assert_eq!(archive.len(), 1);
         let mut entry = archive.by_index(0).unwrap();
-        assert_eq!(entry.name(), "terraform-provider-cloudflare_v1.2.3");
+        assert_eq!(entry.name(), "terraform-provider-cloudflare-access_v1.2.3");
         assert!(entry.is_file());
         assert_eq!(entry.unix_mode().map(|m| m & 0o777), Some(0o755));
         let mut content = Vec::new();
@@ -457,11 +467,11 @@ mod tests {
         };
         assert_eq!(
             zip_name("1.2.3", &linux),
-            "terraform-provider-cloudflare_1.2.3_linux_amd64.zip"
+            "terraform-provider-cloudflare-access_1.2.3_linux_amd64.zip"
         );
         assert_eq!(
             executable_name("1.2.3", &linux),
-            "terraform-provider-cloudflare_v1.2.3"
+            "terraform-provider-cloudflare-access_v1.2.3"
         );
         let windows = Platform {
             os: "windows".into(),
@@ -469,15 +479,15 @@ mod tests {
         };
         assert_eq!(
             executable_name("1.2.3", &windows),
-            "terraform-provider-cloudflare_v1.2.3.exe"
+            "terraform-provider-cloudflare-access_v1.2.3.exe"
         );
         assert_eq!(
             shasums_name("1.2.3"),
-            "terraform-provider-cloudflare_1.2.3_SHA256SUMS"
+            "terraform-provider-cloudflare-access_1.2.3_SHA256SUMS"
         );
         assert_eq!(
             manifest_name("1.2.3"),
-            "terraform-provider-cloudflare_1.2.3_manifest.json"
+            "terraform-provider-cloudflare-access_1.2.3_manifest.json"
         );
     }
 }

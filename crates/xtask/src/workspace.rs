@@ -3,8 +3,11 @@
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
-/// The provider's package name; the binary and every release file start with it.
-pub const PROVIDER_NAME: &str = "terraform-provider-cloudflare";
+/// The provider binary's name (`terraform-provider-<type>` for its registry type); the binary and every release file start with it.
+pub const PROVIDER_NAME: &str = "terraform-provider-cloudflare-access";
+
+/// The cargo package that builds the provider binary.
+pub const PACKAGE_NAME: &str = "terraform-provider-cloudflare";
 
 /// The repository root (the directory holding the workspace `Cargo.toml`).
 pub fn root() -> PathBuf {
@@ -66,7 +69,7 @@ mod tests {
             .as_array()
             .unwrap()
             .iter()
-            .find(|p| p["name"] == PROVIDER_NAME)
+            .find(|p| p["name"] == PACKAGE_NAME)
             .unwrap()["version"]
             .as_str()
             .unwrap()

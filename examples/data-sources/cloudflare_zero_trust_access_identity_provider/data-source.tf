@@ -1,3 +1,6 @@
+# Next to Cloudflare's official provider, which has a data source of the same name, add
+# `provider = cloudflare-access` to each block to use this one.
+
 # Find an identity provider by its name, and by its type where names repeat. Exactly one must
 # match; otherwise the error lists the candidates with their names, types and ids.
 data "cloudflare_zero_trust_access_identity_provider" "okta" {

@@ -1,3 +1,6 @@
+# Next to Cloudflare's official provider, which has a data source of the same name, add
+# `provider = cloudflare-access` to each block to use this one.
+
 # Every identity provider of an account (up to 1000; set max_items for fewer).
 data "cloudflare_zero_trust_access_identity_providers" "all" {
   account_id = var.cloudflare_account_id

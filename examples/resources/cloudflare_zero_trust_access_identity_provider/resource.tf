@@ -2,6 +2,9 @@
 # the secret is sent to Cloudflare but never stored in state or in a plan file. To rotate it,
 # change the variable and bump `client_secret_wo_version`. The Facebook example shows the form
 # Cloudflare's v5 provider uses, `client_secret`, which keeps the secret in state.
+#
+# Next to Cloudflare's official provider (see the provider page), each of these blocks also
+# sets `provider = cloudflare-access`; in the single-provider option they are used as written.
 
 # One-time PIN: Cloudflare emails a login code. It takes no settings, but `config` must be
 # written (as an empty object). An account can have only one.

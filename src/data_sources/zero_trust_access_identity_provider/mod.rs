@@ -118,6 +118,7 @@ async fn find(
         }
         Ok(Err(error)) => {
             diagnostics.push(api_error::diagnostic(
+                client,
                 Operation {
                     verb: "list",
                     subject: &about,
@@ -197,6 +198,7 @@ async fn get(
             ),
         ),
         Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
+            client,
             Operation {
                 verb: "read",
                 subject: &about,

@@ -159,6 +159,7 @@ impl DataSource for ZeroTrustAccessIdentityProvidersDataSource {
         {
             Err(Stopped) => diagnostics.push(stopped_diagnostic("list", &about)),
             Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
+                client,
                 Operation {
                     verb: "list",
                     subject: &about,

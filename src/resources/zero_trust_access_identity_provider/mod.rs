@@ -21,10 +21,12 @@ use crate::framework::resource::{
 use crate::framework::{AttributePath, Diagnostic, Diagnostics, Resource, Schema, Value};
 use crate::resources::api_error::{self, Operation};
 use crate::resources::kit::crud::{
-    self, client, decode, import_hint, stopped_diagnostic, unless_stopped, Stopped,
+    self, client, decode, stopped_diagnostic, unless_stopped, Stopped,
 };
 use crate::resources::kit::{import_id, Wording};
 use model::{Attr, IdentityProviderModel};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The Terraform type name.
@@ -85,13 +87,18 @@ fn begin<'a>(
 }
 
 /// The diagnostic for a failed API call that was to `verb` the object `about`.
-fn api_failure(verb: &str, about: &str, error: &crate::cloudflare::Error) -> Diagnostic {
+fn api_failure(
+    client: &Client,
+    verb: &str,
+    about: &str,
+    error: &crate::cloudflare::Error,
+) -> Diagnostic {
     let operation = Operation {
         verb,
         subject: about,
         wording: &WORDING,
     };
-    api_error::diagnostic(operation, error)
+    api_error::diagnostic(client, operation, error)
 }
 
 fn state_id(
@@ -108,6 +115,10 @@ fn subject(model: &IdentityProviderModel, scope: &Scope) -> String {
 
 fn is_onetimepin(kind: Option<&str>) -> bool {
     kind.is_some_and(|k| k.eq_ignore_ascii_case("onetimepin"))
+}
+
+fn import_hint(scope: &Scope, id: &str) -> String {
+    api_error::import_command(scope.segment(), scope.id(), id)
 }
 
 /// The existing one-time PIN provider in `scope`, if any (a look-up failure counts as none:
@@ -195,7 +206,8 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 "One-Time PIN Identity Provider Already Exists",
                 format!(
                     "{scope} already has a one-time PIN identity provider ({:?}, id {id}), and \
-                     Cloudflare allows only one. Manage the existing one by importing it: `{}`. \
+                     Cloudflare allows only one. Manage the existing one by importing it: `{}`, \
+                     with the address Terraform shows after \"with\" above. \
                      If this configuration deletes it elsewhere in the same apply, use a `moved` \
                      block instead of a delete and a create.",
                     existing.name.unwrap_or_default(),
@@ -226,7 +238,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 );
                 response.new_state = Value::Null;
             }
-            Ok(Err(error)) => diagnostics.push(api_failure("read", &about, &error)),
+            Ok(Err(error)) => diagnostics.push(api_failure(client, "read", &about, &error)),
             Ok(Ok(mut api)) => {
                 api.id.get_or_insert(id);
                 let mut fresh = convert::from_api(&api, &scope).to_value();
@@ -248,7 +260,9 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         let about = subject(&planned, &scope);
         let body = convert::create_body(&planned, &config);
 
-        let call = client.create_identity_provider(&scope, &body);
+        let maybe_sent = Arc::new(AtomicBool::new(false));
+        let call =
+            client.create_identity_provider_reporting(&scope, &body, Arc::clone(&maybe_sent));
         tokio::pin!(call);
         let result = tokio::select! {
             result = &mut call => result,
@@ -257,6 +271,18 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 // object ends up in state rather than orphaned.
                 match tokio::time::timeout(CANCELLED_CREATE_GRACE, &mut call).await {
                     Ok(result) => result,
+                    Err(_) if !maybe_sent.load(Ordering::Relaxed) => {
+                        diagnostics.error(
+                            "Create Interrupted",
+                            format!(
+                                "Terraform asked the provider to stop while it was creating the \
+                                 {about}. No request had reached Cloudflare yet (every attempt \
+                                 so far failed to connect, or was still waiting its turn), so \
+                                 nothing was created; apply again once the API is reachable."
+                            ),
+                        );
+                        return;
+                    }
                     Err(_) => {
                         diagnostics.error(
                             "Create Interrupted",
@@ -293,13 +319,14 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
                 ),
             ),
             Err(error) => {
-                let mut diagnostic = api_failure("create", &about, &error);
+                let mut diagnostic = api_failure(client, "create", &about, &error);
                 if error.status() == Some(409)
                     && is_onetimepin(planned.kind.known().map(String::as_str))
                 {
                     if let Some(existing) = existing_onetimepin(ctx, client, &scope).await {
                         diagnostic.detail.push_str(&format!(
-                            "\n\nThe existing one is {:?}: `{}`.",
+                            "\n\nThe existing one is {:?}: `{}`, with the address Terraform \
+                             shows after \"with\" above.",
                             existing.name.unwrap_or_default(),
                             import_hint(&scope, &existing.id.unwrap_or_default())
                         ));
@@ -328,7 +355,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         let body = convert::update_body(&planned, &prior, &config);
         match unless_stopped(ctx, client.update_identity_provider(&scope, &id, &body)).await {
             Err(Stopped) => diagnostics.push(stopped_diagnostic("update", &about)),
-            Ok(Err(error)) => diagnostics.push(api_failure("update", &about, &error)),
+            Ok(Err(error)) => diagnostics.push(api_failure(client, "update", &about, &error)),
             Ok(Ok(mut api)) => {
                 api.id.get_or_insert(id);
                 response.new_state =
@@ -353,7 +380,7 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
             Ok(Err(error)) if error.is_not_found() => {
                 tracing::debug!(id, "identity provider was already deleted");
             }
-            Ok(Err(error)) => diagnostics.push(api_failure("delete", &about, &error)),
+            Ok(Err(error)) => diagnostics.push(api_failure(client, "delete", &about, &error)),
             Ok(Ok(())) => tracing::debug!(id, "identity provider deleted"),
         }
     }

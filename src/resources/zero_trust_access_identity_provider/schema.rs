@@ -197,8 +197,12 @@ fn config_attributes() -> Vec<Attribute> {
              sets it and the next apply sends it. To keep the secret out of state and plan \
              files, use `client_secret_wo` instead (the two conflict)."
             )),
+        // Not marked sensitive: a write-only value never reaches plan or state, so the mark
+        // would protect nothing, while Terraform records every sensitive path in state and
+        // plans an in-place update when the recorded paths differ. State written by v5, which
+        // has no such attribute, would then show a change on every object moved to (or
+        // swapped in under) this provider.
         Attribute::string("client_secret_wo")
-            .sensitive()
             .write_only()
             .description(format!(
                 "The OAuth client secret, write-only (needs Terraform 1.11 or later). {oauth} \
@@ -510,7 +514,7 @@ mod tests {
             ("config.claims", "list(string)", Optional, false, false, None, false, Never),
             ("config.client_id", "string", Optional, false, false, None, false, Never),
             ("config.client_secret", "string", Optional, true, false, None, false, Never),
-            ("config.client_secret_wo", "string", Optional, true, true, None, false, Never),
+            ("config.client_secret_wo", "string", Optional, false, true, None, false, Never),
             ("config.client_secret_wo_version", "string", Optional, false, false, None, false, Never),
             ("config.conditional_access_enabled", "bool", Optional, false, false, None, false, Never),
             ("config.directory_id", "string", Optional, false, false, None, false, Never),

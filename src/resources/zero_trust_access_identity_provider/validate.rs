@@ -213,6 +213,10 @@ fn is_missing(value: &Value) -> bool {
 ///
 /// `config` is the resource's configuration: the plan holds null for the write-only
 /// `client_secret_wo`, which stands in for `client_secret`, so that one is read from `config`.
+///
+/// The diagnostics point at `config`, not at `config.<name>`: an attribute that is not in the
+/// configuration has no place in the file, and Terraform would then point at the resource's
+/// first line instead. The message names the missing attribute.
 pub fn validate_create(planned: &Value, config: &Value, diagnostics: &mut Diagnostics) {
     let Some(kind) = planned.attr("type").as_str().and_then(canonical_type) else {
         return;
@@ -231,7 +235,7 @@ pub fn validate_create(planned: &Value, config: &Value, diagnostics: &mut Diagno
                 continue;
             }
             diagnostics.attribute_error(
-                AttributePath::attribute("config").attr(name),
+                AttributePath::attribute("config"),
                 "Missing Attribute Configuration",
                 format!(
                     "\"config.client_secret\" or \"config.client_secret_wo\" must be set when \
@@ -242,7 +246,7 @@ pub fn validate_create(planned: &Value, config: &Value, diagnostics: &mut Diagno
             continue;
         }
         diagnostics.attribute_error(
-            AttributePath::attribute("config").attr(name),
+            AttributePath::attribute("config"),
             "Missing Attribute Configuration",
             format!(
                 "\"config.{name}\" must be set when \"type\" is \"{kind}\": Cloudflare \
@@ -425,10 +429,8 @@ mod tests {
         let mut diagnostics = Diagnostics::new();
         validate_create(&model.to_value(), &model.to_value(), &mut diagnostics);
         let error = diagnostics.iter().next().unwrap();
-        assert_eq!(
-            error.attribute,
-            Some(AttributePath::attribute("config").attr("client_secret"))
-        );
+        assert_eq!(error.attribute, Some(AttributePath::attribute("config")));
+        assert!(error.detail.starts_with("\"config.client_secret\" or"));
         assert_eq!(diagnostics.len(), 1);
 
         // Unknown values may still be filled in.
@@ -448,8 +450,13 @@ mod tests {
             .iter()
             .map(|d| d.attribute.as_ref().unwrap().to_string())
             .collect();
+        assert_eq!(paths, ["config", "config", "config"]);
+        let named: Vec<&str> = diagnostics
+            .iter()
+            .map(|d| d.detail.split('"').nth(1).unwrap())
+            .collect();
         assert_eq!(
-            paths,
+            named,
             [
                 "config.issuer_url",
                 "config.sso_target_url",
@@ -554,7 +561,9 @@ mod tests {
         config_mut(&mut config).client_secret_wo = Attr::Null;
         let mut diagnostics = Diagnostics::new();
         validate_create(&planned.to_value(), &config.to_value(), &mut diagnostics);
-        let error = only_error(&diagnostics, "client_secret");
+        assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+        let error = diagnostics.iter().next().unwrap();
+        assert_eq!(error.attribute, Some(AttributePath::attribute("config")));
         assert!(error.detail.contains("\"config.client_secret_wo\""));
     }
 
