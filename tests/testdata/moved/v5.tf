@@ -6,9 +6,11 @@ terraform {
   }
 }
 
+# Ephemeral and not sensitive: a sensitive value in a write-only attribute would leave a
+# sensitivity mark that the moved state (which has none) does not have, and the first plan
+# would show an update that changes nothing.
 variable "client_secret" {
   type      = string
-  sensitive = true
   ephemeral = true
 }
 
