@@ -9,12 +9,6 @@ use crate::resources::kit::Wording;
 /// Cloudflare error codes that mean the credentials were rejected or lack permission.
 const CREDENTIAL_CODES: [i64; 6] = [6003, 9106, 9109, 10000, 10001, 9103];
 
-/// The API token permissions for identity providers, exactly as Cloudflare's token editor
-/// names them. Write covers everything; Read is enough for plan and refresh.
-pub const WRITE_PERMISSION: &str = "Access: Organizations, Identity Providers, and Groups Write";
-/// See [`WRITE_PERMISSION`].
-pub const READ_PERMISSION: &str = "Access: Organizations, Identity Providers, and Groups Read";
-
 /// The path every Cloudflare API root ends with.
 const API_ROOT_SUFFIX: &str = "/client/v4";
 
@@ -30,13 +24,13 @@ pub struct Operation<'a> {
     pub wording: &'a Wording,
 }
 
-/// The `terraform import` command for an identity provider. Terraform does not tell providers
-/// the address of the resource they work on, so the address is a placeholder that cannot be
-/// mistaken for a real one; Terraform prints the real address above the message ("with ...").
-pub fn import_command(owner_segment: &str, owner_id: &str, id: &str) -> String {
+/// The `terraform import` command for an object of `type_name`. Terraform does not tell
+/// providers the address of the resource they work on, so the address is a placeholder that
+/// cannot be mistaken for a real one; Terraform prints the real address above the message
+/// ("with ...").
+pub fn import_command(type_name: &str, owner_segment: &str, owner_id: &str, id: &str) -> String {
     format!(
-        "terraform import '<address of your {}>' {owner_segment}/{owner_id}/{id}",
-        "cloudflare_zero_trust_access_identity_provider resource"
+        "terraform import '<address of your {type_name} resource>' {owner_segment}/{owner_id}/{id}"
     )
 }
 
@@ -50,7 +44,7 @@ pub fn diagnostic(client: &Client, operation: Operation<'_>, error: &Error) -> D
     let Wording {
         noun,
         title,
-        permission,
+        type_name,
         conflict_advice,
         ..
     } = *wording;
@@ -79,10 +73,7 @@ pub fn diagnostic(client: &Client, operation: Operation<'_>, error: &Error) -> D
                 || *status == 403
                 || error.codes().iter().any(|c| CREDENTIAL_CODES.contains(c)) =>
         {
-            (
-                "Invalid Credentials",
-                credentials_advice(client, permission),
-            )
+            ("Invalid Credentials", credentials_advice(client, wording))
         }
         Error::Api { status: 409, .. } => (&conflict, conflict_advice.into()),
         Error::Api { status, .. } if (400..500).contains(status) => (
@@ -138,7 +129,7 @@ pub fn diagnostic(client: &Client, operation: Operation<'_>, error: &Error) -> D
                  right one with `{}` and delete the others in the Zero Trust dashboard if they \
                  are duplicates.",
                 candidates.join(", "),
-                import_command("accounts", "<account_id>", "<id>")
+                import_command(type_name, "accounts", "<account_id>", "<id>")
             ),
         ),
         _ => (
@@ -173,17 +164,19 @@ fn unknown_route_advice(client: &Client) -> String {
 /// What to check when the API rejects the credentials. Every call with the same credentials
 /// fails the same way, so the full advice comes once per configured provider; later failures
 /// point back to it instead of repeating it.
-fn credentials_advice(client: &Client, permission: &str) -> String {
+fn credentials_advice(client: &Client, wording: &Wording) -> String {
+    let Wording {
+        write_permission,
+        read_permission,
+        ..
+    } = *wording;
     if client.first_credentials_rejection() {
-        let read = match permission.strip_suffix(" Write") {
-            Some(stem) => format!(" (\"{stem} Read\" is enough for plan and refresh)"),
-            None => String::new(),
-        };
         format!(
             "Check the credentials: api_token (or CLOUDFLARE_API_TOKEN), or api_key and email. \
              They must be valid and not expired, and an API token needs the permission \
-             \"{permission}\" for this account or zone{read}. Other calls rejected for the same \
-             reason in this run say so without repeating this advice."
+             \"{write_permission}\" for this account or zone (\"{read_permission}\" is enough \
+             for plan and refresh). Other calls rejected for the same reason in this run say so \
+             without repeating this advice."
         )
     } else {
         "The same credentials were already rejected in this run: the \"Invalid Credentials\" \
@@ -366,7 +359,12 @@ mod tests {
     #[test]
     fn import_commands_use_a_placeholder_that_cannot_pass_for_an_address() {
         assert_eq!(
-            import_command("accounts", "abc", "123"),
+            import_command(
+                "cloudflare_zero_trust_access_identity_provider",
+                "accounts",
+                "abc",
+                "123"
+            ),
             "terraform import '<address of your cloudflare_zero_trust_access_identity_provider \
              resource>' accounts/abc/123"
         );

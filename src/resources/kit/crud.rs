@@ -121,12 +121,9 @@ pub fn subject(wording: &Wording, name: &Attr<String>, id: &Attr<String>, scope:
 }
 
 /// The command that imports the object `id` in `scope`.
-pub fn import_hint(scope: &Scope, id: &str) -> String {
-    format!(
-        "terraform import <resource address> {}/{}/{id}",
-        scope.segment(),
-        scope.id()
-    )
+pub fn import_hint(wording: &Wording, scope: &Scope, id: &str) -> String {
+    let type_name = wording.type_name;
+    crate::resources::api_error::import_command(type_name, scope.segment(), scope.id(), id)
 }
 
 #[cfg(test)]
@@ -137,7 +134,9 @@ mod tests {
         noun: "widget",
         title: "Widget",
         id_name: "widget_id",
-        permission: "Widgets Write",
+        type_name: "cloudflare_widget",
+        write_permission: "Widgets Write",
+        read_permission: "Widgets Read",
         conflict_advice: "Import the existing widget.",
     };
 
@@ -179,8 +178,8 @@ mod tests {
             format!("widget \"W\" (w-1) in {scope}")
         );
         assert_eq!(
-            import_hint(&scope, "w-1"),
-            "terraform import <resource address> accounts/acc/w-1"
+            import_hint(&WIDGET, &scope, "w-1"),
+            "terraform import '<address of your cloudflare_widget resource>' accounts/acc/w-1"
         );
     }
 

@@ -17,8 +17,12 @@ pub struct Wording {
     pub title: &'static str,
     /// The placeholder for its ID in import IDs, e.g. `identity_provider_id`.
     pub id_name: &'static str,
-    /// The API token permission that covers it.
-    pub permission: &'static str,
+    /// The Terraform type of the resource that manages it.
+    pub type_name: &'static str,
+    /// The API token permission that covers writing it, as Cloudflare's token editor names it.
+    pub write_permission: &'static str,
+    /// The API token permission enough to read it.
+    pub read_permission: &'static str,
     /// What to do when Cloudflare answers 409 Conflict for it.
     pub conflict_advice: &'static str,
 }

@@ -63,11 +63,12 @@ pub const WORDING: Wording = Wording {
     noun: "identity provider",
     title: "Identity Provider",
     id_name: "identity_provider_id",
-    permission: "Access: Organizations, Identity Providers, and Groups Write",
+    type_name: TYPE_NAME,
+    write_permission: "Access: Organizations, Identity Providers, and Groups Write",
+    read_permission: "Access: Organizations, Identity Providers, and Groups Read",
     conflict_advice: "An account or zone can have only one one-time PIN (onetimepin) identity \
-                      provider. Import the existing one with `terraform import <address> \
-                      accounts/<account_id>/<identity_provider_id>` instead of creating \
-                      another.",
+                      provider. Import the existing one instead of creating another (its ID \
+                      is in Settings → Authentication in the Zero Trust dashboard).",
 };
 
 fn scope(model: &IdentityProviderModel, diagnostics: &mut Diagnostics) -> Option<Scope> {
@@ -118,7 +119,7 @@ fn is_onetimepin(kind: Option<&str>) -> bool {
 }
 
 fn import_hint(scope: &Scope, id: &str) -> String {
-    api_error::import_command(scope.segment(), scope.id(), id)
+    crud::import_hint(&WORDING, scope, id)
 }
 
 /// The existing one-time PIN provider in `scope`, if any (a look-up failure counts as none:
