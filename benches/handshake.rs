@@ -1,14 +1,27 @@
-//! Start-to-handshake latency of the release binary with AutoMTLS on: how long Terraform waits
-//! between starting the provider and reading its handshake line. Also prints the binary's size.
+//! Start-to-handshake latency with AutoMTLS on (`PLUGIN_CLIENT_CERT` set to a P-521 certificate,
+//! as Terraform sends): how long Terraform waits between starting a provider and reading its
+//! handshake line. Our release binary and the `tf-provider` peer (`benches/peer/`) are started
+//! alternately, so both see the same machine load. Also prints both binaries' sizes.
 //!
-//! Run with `cargo bench --bench handshake` (optionally `-- <runs>`, default 50).
+//! Our binary is built the way a user builds it (`cargo build --release`, in its own target
+//! directory): the one `cargo bench` builds has the dev-dependencies' features switched on
+//! (tokio's `full`, for one), so it is not the binary users run.
+//!
+//! Run with `cargo bench --bench handshake`. Options after `--`: a number of runs (default 50)
+//! and `--ours PATH` to measure another build of our binary instead.
+
+#[path = "support/peer.rs"]
+mod peer;
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+const OUR_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access");
 const COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+const HANDSHAKE_TARGET_MS: f64 = 2.0;
+const SIZE_TARGET_BYTES: u64 = 8_000_000;
 
 /// A host certificate like Terraform's: ECDSA P-521, SHA-512, marked as a CA.
 fn host_certificate_pem() -> String {
@@ -16,6 +29,23 @@ fn host_certificate_pem() -> String {
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).expect("params");
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params.self_signed(&key).expect("certificate").pem()
+}
+
+/// Checks a go-plugin handshake line: core version 1, protocol 6, an address, gRPC, and a
+/// server certificate (present because AutoMTLS is on).
+fn assert_handshake(binary: &Path, line: &str) {
+    let fields: Vec<&str> = line.trim_end().split('|').collect();
+    let well_formed = fields.len() == 6
+        && fields[0] == "1"
+        && fields[1] == "6"
+        && matches!(fields[2], "unix" | "tcp")
+        && fields[4] == "grpc"
+        && fields[5].len() > 200;
+    assert!(
+        well_formed,
+        "{}: unexpected handshake line: {line:?}",
+        binary.display()
+    );
 }
 
 fn start_to_handshake(binary: &Path, cert_pem: &str, socket_dir: &Path) -> Duration {
@@ -39,10 +69,7 @@ fn start_to_handshake(binary: &Path, cert_pem: &str, socket_dir: &Path) -> Durat
         .read_line(&mut line)
         .expect("read the handshake line");
     let elapsed = started.elapsed();
-    assert!(
-        line.starts_with("1|6|unix|") && line.trim_end().len() > 200,
-        "unexpected handshake line: {line:?}"
-    );
+    assert_handshake(binary, &line);
     child.kill().expect("stop the provider");
     child.wait().expect("reap the provider");
     elapsed
@@ -53,34 +80,142 @@ fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
     sorted[rank - 1]
 }
 
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+struct Summary {
+    median: Duration,
+    p90: Duration,
+}
+
+fn summarise(label: &str, samples: &mut [Duration]) -> Summary {
+    samples.sort();
+    let summary = Summary {
+        median: percentile(samples, 0.5),
+        p90: percentile(samples, 0.9),
+    };
+    println!(
+        "  {label:<6} min {:6.2} ms   median {:6.2} ms   p90 {:6.2} ms   max {:6.2} ms",
+        ms(samples[0]),
+        ms(summary.median),
+        ms(summary.p90),
+        ms(samples[samples.len() - 1]),
+    );
+    summary
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "missed"
+    }
+}
+
+/// Builds our binary with the release profile and the features a user gets, in a target
+/// directory of its own so that it and `cargo bench`'s build do not overwrite each other.
+fn build_as_installed() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let name = Path::new(OUR_BINARY)
+        .file_name()
+        .expect("the binary has a file name");
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("as-installed");
+    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["build", "--release", "--locked", "--bin"])
+        .arg(name)
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .status()
+        .expect("start cargo");
+    assert!(
+        status.success(),
+        "building our release binary failed: {status}"
+    );
+    target_dir.join("release").join(name)
+}
+
+struct Options {
+    runs: usize,
+    ours: Option<PathBuf>,
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        runs: 50,
+        ours: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--ours" {
+            options.ours = Some(args.next().expect("--ours needs a path").into());
+        } else if let Ok(runs) = arg.parse() {
+            options.runs = runs;
+        }
+        // Anything else is cargo's own `--bench` flag.
+    }
+    assert!(options.runs > 0, "the number of runs must be positive");
+    options
+}
+
 fn main() {
-    let runs: usize = std::env::args()
-        .skip(1)
-        .find_map(|arg| arg.parse().ok())
-        .unwrap_or(50);
-    let binary = Path::new(env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access"));
+    let Options { runs, ours } = options();
+    let ours = ours.unwrap_or_else(build_as_installed);
+    let peer = peer::build_peer();
     let cert_pem = host_certificate_pem();
     // Killed providers cannot remove their sockets; keep them in a directory that goes away.
     let socket_dir = tempfile::tempdir().expect("temporary directory");
+    let socket_dir = socket_dir.path();
 
-    start_to_handshake(binary, &cert_pem, socket_dir.path()); // warm the page cache
-    let mut samples: Vec<Duration> = (0..runs)
-        .map(|_| start_to_handshake(binary, &cert_pem, socket_dir.path()))
-        .collect();
-    samples.sort();
+    // Warm the page cache for both binaries.
+    start_to_handshake(&ours, &cert_pem, socket_dir);
+    start_to_handshake(&peer, &cert_pem, socket_dir);
 
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let mut our_samples = Vec::with_capacity(runs);
+    let mut peer_samples = Vec::with_capacity(runs);
+    for run in 0..runs {
+        // Alternate which one goes first so neither always starts right after the other exits.
+        if run % 2 == 0 {
+            our_samples.push(start_to_handshake(&ours, &cert_pem, socket_dir));
+            peer_samples.push(start_to_handshake(&peer, &cert_pem, socket_dir));
+        } else {
+            peer_samples.push(start_to_handshake(&peer, &cert_pem, socket_dir));
+            our_samples.push(start_to_handshake(&ours, &cert_pem, socket_dir));
+        }
+    }
+
     println!(
-        "start-to-handshake with AutoMTLS, {runs} runs of {}",
-        binary.display()
+        "start-to-handshake with PLUGIN_CLIENT_CERT set (AutoMTLS), {runs} interleaved runs each"
     );
-    println!("  min    {:7.2} ms", ms(samples[0]));
-    println!("  median {:7.2} ms", ms(percentile(&samples, 0.5)));
-    println!("  p90    {:7.2} ms", ms(percentile(&samples, 0.9)));
-    println!("  max    {:7.2} ms", ms(samples[samples.len() - 1]));
-    let size = std::fs::metadata(binary).expect("binary metadata").len();
+    println!("  ours   {}", ours.display());
+    println!("  peer   {}", peer.display());
+    let our_summary = summarise("ours", &mut our_samples);
+    let peer_summary = summarise("peer", &mut peer_samples);
     println!(
-        "binary size {size} bytes ({:.1} MiB)",
-        size as f64 / (1024.0 * 1024.0)
+        "  ours/peer  median {:.2}x   p90 {:.2}x",
+        ms(our_summary.median) / ms(peer_summary.median),
+        ms(our_summary.p90) / ms(peer_summary.p90),
+    );
+    println!(
+        "  target: our median <= {HANDSHAKE_TARGET_MS} ms: {}",
+        verdict(ms(our_summary.median) <= HANDSHAKE_TARGET_MS),
+    );
+
+    let size = |binary: &Path| std::fs::metadata(binary).expect("binary metadata").len();
+    let (our_size, peer_size) = (size(&ours), size(&peer));
+    let mb = |bytes: u64| bytes as f64 / 1_000_000.0;
+    println!("release binary size");
+    println!("  ours   {our_size:>10} bytes ({:.2} MB)", mb(our_size));
+    println!("  peer   {peer_size:>10} bytes ({:.2} MB)", mb(peer_size));
+    println!("  ours/peer  {:.2}x", our_size as f64 / peer_size as f64);
+    println!(
+        "  target: ours <= {:.0} MB: {}",
+        mb(SIZE_TARGET_BYTES),
+        verdict(our_size <= SIZE_TARGET_BYTES),
     );
 }

@@ -6,6 +6,10 @@
 //! per-attribute work. Also prints CPU time per process, peak RSS of the provider and how many
 //! API requests one refresh of N objects costs.
 //!
+//! The provider runs with its default settings, pacing included, against the mock at its default
+//! budget (1200 requests per 300 s); each cycle starts with the mock's windows emptied, as a run
+//! after five quiet minutes would, so that earlier rounds do not eat the budget of later ones.
+//!
 //! Run with `cargo bench --bench overhead [-- N]` (default 200, or `OVERHEAD_N`); `OVERHEAD_RUNS`
 //! sets the runs per variant (default 3). Needs the release mock binary next to the release
 //! provider: `cargo build --release -p cloudflare-mock --bins`. Terraform comes from
@@ -256,14 +260,7 @@ struct Mock {
 impl Mock {
     fn start(binary: &Path, token: &str) -> Mock {
         let mut child = Command::new(binary)
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--token",
-                token,
-                "--rate-limit",
-                "off",
-            ])
+            .args(["--listen", "127.0.0.1:0", "--token", token])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -296,11 +293,23 @@ impl Mock {
 
     /// A plain JSON GET on the control surface (`/__mock/...`).
     fn control(&self, path: &str) -> serde_json::Value {
+        self.control_request("GET", path, "")
+    }
+
+    /// Empties the per-token windows (keeping the budget): the next cycle starts fresh.
+    fn fresh_budget(&self) {
+        let limit = self.control("/__mock/rate_limit");
+        self.control_request("PUT", "/__mock/rate_limit", &limit.to_string());
+    }
+
+    fn control_request(&self, method: &str, path: &str, body: &str) -> serde_json::Value {
         let mut stream = TcpStream::connect(&self.address).expect("connect to the mock");
         write!(
             stream,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
-            self.address
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.address,
+            body.len()
         )
         .expect("send a control request");
         let mut response = String::new();
@@ -312,7 +321,7 @@ impl Mock {
             .unwrap_or_else(|| panic!("malformed control response to {path}: {response:?}"));
         assert!(
             head.starts_with("HTTP/1.1 200"),
-            "GET {path} on the mock answered {head:?}"
+            "{method} {path} on the mock answered {head:?}"
         );
         serde_json::from_str(body)
             .unwrap_or_else(|err| panic!("GET {path}: body is not JSON ({err}): {body:?}"))
@@ -383,9 +392,11 @@ impl Bench {
             .env("CHECKPOINT_DISABLE", "1")
             .env("CLOUDFLARE_BASE_URL", &self.mock.base_url)
             .env("CLOUDFLARE_API_TOKEN", DEFAULT_TOKEN)
-            // The client's own limiter (4 requests per second by default) would make this a
-            // benchmark of the rate budget, not of the provider.
-            .env("CLOUDFLARE_RPS", "0");
+            // The shared request window, kept out of the user's cache directory.
+            .env(
+                "CLOUDFLARE_RATE_LIMIT_STATE_DIR",
+                self.logs.path().join("rate-limit"),
+            );
         let log = |name: &str| {
             std::fs::File::create(self.logs.path().join(name)).expect("create a log file")
         };
@@ -461,6 +472,7 @@ impl Bench {
         let (file, text) = variant.configuration(n, self.shape.as_ref());
         std::fs::write(dir.join(file), text).expect("write the configuration");
         let objects_before = self.mock.object_count();
+        self.mock.fresh_budget();
 
         let apply = self.terraform(
             dir,
@@ -741,7 +753,7 @@ fn main() {
     println!("  terraform {version} at {}", bench.terraform.display());
     println!("  provider  {}", provider.display());
     println!(
-        "  mock      {} (--rate-limit off), CLOUDFLARE_RPS=0",
+        "  mock      {} (default budget, 1200 per 300 s), provider settings at their defaults",
         mock_binary.display()
     );
 

@@ -4,12 +4,13 @@
 //! Resolution is a pure function of the configuration and an environment lookup, so tests
 //! never touch the process environment.
 
-use crate::cloudflare::{self, Auth, ClientConfig, RateLimit, RetryPolicy};
+use crate::cloudflare::{self, Auth, ClientConfig, Pacing, RateLimit, RetryPolicy};
 use crate::framework::resource::Context;
 use crate::framework::{
     Attribute, AttributePath, Block, Diagnostics, Number, Provider, ProviderData, Resource, Schema,
     Value,
 };
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -72,7 +73,8 @@ pub mod settings {
         key: "max_backoff",
         env: "CLOUDFLARE_MAX_BACKOFF",
     };
-    /// Client-side request rate limit, requests per second (0 disables it).
+    /// A fixed ceiling on requests per second (unset: none; 0 turns off all client-side
+    /// limiting, pacing included).
     pub const RPS: Setting = Setting {
         key: "rps",
         env: "CLOUDFLARE_RPS",
@@ -85,6 +87,12 @@ pub mod settings {
 
     /// The three mutually exclusive credentials, in order of preference.
     pub const CREDENTIALS: [Setting; 3] = [API_TOKEN, API_KEY, API_USER_SERVICE_KEY];
+
+    /// Environment only: the budget assumed when the API reports none, as `REQUESTS/SECONDS`.
+    pub const RATE_LIMIT_BUDGET_ENV: &str = "CLOUDFLARE_RATE_LIMIT_BUDGET";
+    /// Environment only: the directory holding the shared request window, instead of the user's
+    /// cache directory.
+    pub const RATE_LIMIT_STATE_DIR_ENV: &str = "CLOUDFLARE_RATE_LIMIT_STATE_DIR";
 }
 
 use settings::*;
@@ -97,8 +105,6 @@ pub mod defaults {
     pub const MIN_BACKOFF: f64 = 1.0;
     /// Seconds.
     pub const MAX_BACKOFF: f64 = 30.0;
-    /// Requests per second: Cloudflare's budget of 1200 requests per 5 minutes.
-    pub const RPS: f64 = 4.0;
     /// Seconds: as long as Cloudflare blocks a client that exceeded its budget.
     pub const MAX_RETRY_DURATION: f64 = 300.0;
 }
@@ -295,11 +301,25 @@ pub fn provider_schema() -> Schema {
             MAX_BACKOFF.env
         )),
         Attribute::number(RPS.key).description(format!(
-            "The most API requests per second this provider sends, shared by all resources; \
-             `0` disables the limit. Defaults to {}, which matches Cloudflare's budget of 1200 \
-             requests per 5 minutes. Lower it when other tools use the same credentials. \
-             Falls back to the `{}` environment variable. Not in Cloudflare's v5 provider.",
-            defaults::RPS,
+            "A fixed ceiling on API requests per second, shared by all resources (fractions \
+             allowed, {} to {}). Unset by default: the provider then paces itself by \
+             Cloudflare's own account of the rate budget, which every API response reports in \
+             its `Ratelimit` and `Ratelimit-Policy` headers. It sends at full speed while more \
+             than a quarter of the budget is left, then spreads what is left evenly until the \
+             budget resets, keeps a small reserve for other clients' requests in flight, and \
+             waits for the reset rather than send a request that would be refused with HTTP 429 \
+             (which blocks the credentials for five minutes). The budget is shared with other \
+             tools and Terraform runs using the same credentials; the headers show what they \
+             spend. When the API sends no such headers (some proxies), the provider counts its \
+             own requests in a sliding window of Cloudflare's documented budget of 1200 \
+             requests per 5 minutes, using at most nine tenths of it, and shares that count \
+             with its other runs through a small file in the user's cache directory (see \
+             \"Rate limits and retries\" for the details and the environment variables that \
+             change them). Set `rps` only to go slower than that; `0` turns off all \
+             client-side limiting, pacing included. Falls back to the `{}` environment \
+             variable. Not in Cloudflare's v5 provider.",
+            limits::RPS.0,
+            limits::RPS.1,
             RPS.env
         )),
         Attribute::number(MAX_RETRY_DURATION.key).description(format!(
@@ -357,7 +377,9 @@ pub struct ResolvedConfig {
     pub user_agent_suffix: Option<String>,
     /// Retry behaviour.
     pub retry: RetryPolicy,
-    /// Client-side rate limit; `None` when disabled.
+    /// Pacing by the API's reported budget; `None` when client-side limiting is off.
+    pub pacing: Option<Pacing>,
+    /// The user's fixed ceiling (`rps`); `None` when there is none.
     pub rate_limit: Option<RateLimit>,
 }
 
@@ -369,6 +391,7 @@ impl std::fmt::Debug for ResolvedConfig {
             .field("base_url", &self.base_url)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("retry", &self.retry)
+            .field("pacing", &self.pacing)
             .field("rate_limit", &self.rate_limit)
             .finish()
     }
@@ -388,6 +411,7 @@ impl ResolvedConfig {
             auth: self.auth.clone(),
             user_agent,
             retry: self.retry.clone(),
+            pacing: self.pacing.clone(),
             rate_limit: self.rate_limit.clone(),
             request_timeout: cloudflare::DEFAULT_REQUEST_TIMEOUT,
         }
@@ -682,7 +706,7 @@ pub fn resolve(
         .map(|(s, _)| s.trim().to_owned())
         .filter(|s| !s.is_empty());
 
-    let mut number = |setting: Setting, default: f64| -> f64 {
+    let mut number = |setting: Setting| -> Option<f64> {
         let (range, whole) = number_settings()
             .into_iter()
             .find(|(s, _, _)| *s == setting)
@@ -692,16 +716,23 @@ pub fn resolve(
             Some((value, source))
                 if check_range(setting, source, value, range, whole, &mut diagnostics) =>
             {
-                value
+                Some(value)
             }
-            _ => default,
+            _ => None,
         }
     };
-    let retries = number(RETRIES, f64::from(defaults::RETRIES));
-    let min_backoff = number(MIN_BACKOFF, defaults::MIN_BACKOFF);
-    let max_backoff = number(MAX_BACKOFF, defaults::MAX_BACKOFF);
-    let rps = number(RPS, defaults::RPS);
-    let max_retry_duration = number(MAX_RETRY_DURATION, defaults::MAX_RETRY_DURATION);
+    let retries = number(RETRIES).unwrap_or(f64::from(defaults::RETRIES));
+    let min_backoff = number(MIN_BACKOFF).unwrap_or(defaults::MIN_BACKOFF);
+    let max_backoff = number(MAX_BACKOFF).unwrap_or(defaults::MAX_BACKOFF);
+    let rps = number(RPS);
+    let max_retry_duration = number(MAX_RETRY_DURATION).unwrap_or(defaults::MAX_RETRY_DURATION);
+    let pacing = match rps {
+        Some(rps) if rps <= 0.0 => None,
+        _ => Some(Pacing {
+            assumed_budget: assumed_budget(env, &mut diagnostics),
+            state_dir: rate_state_dir(env),
+        }),
+    };
     if max_backoff < min_backoff {
         diagnostics.error(
             "Invalid Provider Configuration",
@@ -727,13 +758,67 @@ pub fn resolve(
                 max_elapsed: Duration::from_secs_f64(max_retry_duration),
                 max_unreachable: cloudflare::DEFAULT_MAX_UNREACHABLE,
             },
-            rate_limit: rate_limit_for(rps),
+            pacing,
+            rate_limit: rps.and_then(rate_limit_for),
         }),
         _ => Err(diagnostics),
     }
 }
 
-/// Requests per second as a budget. Whole numbers allow that many requests in any second;
+/// The budget to assume when the API reports none: Cloudflare's documented 1200 requests per
+/// 5 minutes, unless `CLOUDFLARE_RATE_LIMIT_BUDGET` says otherwise (e.g. for a proxy with its
+/// own limit).
+fn assumed_budget(
+    env: &dyn Fn(&str) -> Option<String>,
+    diagnostics: &mut Diagnostics,
+) -> RateLimit {
+    let Some(text) = env(RATE_LIMIT_BUDGET_ENV).filter(|v| !v.trim().is_empty()) else {
+        return RateLimit::default();
+    };
+    let parsed = text.trim().split_once('/').and_then(|(requests, seconds)| {
+        let requests: u32 = requests.trim().parse().ok().filter(|r| *r >= 1)?;
+        let seconds: f64 = seconds.trim().parse().ok()?;
+        let per = Duration::try_from_secs_f64(seconds)
+            .ok()
+            .filter(|per| *per >= Duration::from_millis(100) && per.as_secs() <= 86_400)?;
+        Some(RateLimit { requests, per })
+    });
+    parsed.unwrap_or_else(|| {
+        diagnostics.error(
+            "Invalid Provider Configuration",
+            format!(
+                "{RATE_LIMIT_BUDGET_ENV} must be REQUESTS/SECONDS, such as 1200/300 (at least \
+                 one request, a window from 0.1 to 86400 seconds); got {:?}.",
+                text.trim()
+            ),
+        );
+        RateLimit::default()
+    })
+}
+
+/// Where the shared request window lives: `CLOUDFLARE_RATE_LIMIT_STATE_DIR`, else
+/// `$XDG_CACHE_HOME` or `~/.cache`, under `terraform-provider-cloudflare-access/rate-limit`.
+/// `None` (no usable directory) keeps the window in the process.
+fn rate_state_dir(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    let set = |name: &str| {
+        env(name)
+            .filter(|v| !v.trim().is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(dir) = set(RATE_LIMIT_STATE_DIR_ENV) {
+        return Some(dir);
+    }
+    let cache = set("XDG_CACHE_HOME")
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| set("HOME").map(|home| home.join(".cache")))?;
+    Some(
+        cache
+            .join("terraform-provider-cloudflare-access")
+            .join("rate-limit"),
+    )
+}
+
+/// Requests per second as a ceiling. Whole numbers allow that many requests in any second;
 /// fractions space single requests evenly (3.5 → one every ~286 ms).
 fn rate_limit_for(rps: f64) -> Option<RateLimit> {
     if rps <= 0.0 {
@@ -936,13 +1021,106 @@ mod tests {
         assert_eq!(resolved.base_url, cloudflare::DEFAULT_BASE_URL);
         assert_eq!(resolved.retry.max_retries, defaults::RETRIES);
         assert_eq!(resolved.retry.max_elapsed, Duration::from_secs(300));
+        // No fixed ceiling by default: pacing by the API's headers, Cloudflare's documented
+        // budget when they are missing, and no shared window without a cache directory.
+        assert_eq!(resolved.rate_limit, None);
+        assert_eq!(
+            resolved.pacing,
+            Some(Pacing {
+                assumed_budget: RateLimit {
+                    requests: 1200,
+                    per: Duration::from_secs(300)
+                },
+                state_dir: None,
+            })
+        );
+    }
+
+    #[test]
+    fn rps_is_a_ceiling_on_top_of_pacing_and_zero_turns_both_off() {
+        let resolved = resolve(
+            &config(&[("rps", num(2.0))]),
+            &env_of(&[("CLOUDFLARE_API_TOKEN", TOKEN)]),
+        )
+        .unwrap();
         assert_eq!(
             resolved.rate_limit,
             Some(RateLimit {
-                requests: 4,
+                requests: 2,
                 per: Duration::from_secs(1)
             })
         );
+        assert!(resolved.pacing.is_some());
+        let off = resolve(
+            &config(&[("rps", num(0.0))]),
+            &env_of(&[("CLOUDFLARE_API_TOKEN", TOKEN)]),
+        )
+        .unwrap();
+        assert_eq!((off.rate_limit, off.pacing), (None, None));
+    }
+
+    #[test]
+    fn the_window_lives_in_the_cache_directory_or_where_the_override_says() {
+        let dir = |pairs: &'static [(&'static str, &'static str)]| {
+            resolve(&config(&[("api_token", TOKEN.into())]), &env_of(pairs))
+                .unwrap()
+                .pacing
+                .unwrap()
+                .state_dir
+        };
+        assert_eq!(
+            dir(&[("HOME", "/home/ops")]),
+            Some(PathBuf::from(
+                "/home/ops/.cache/terraform-provider-cloudflare-access/rate-limit"
+            ))
+        );
+        assert_eq!(
+            dir(&[("HOME", "/home/ops"), ("XDG_CACHE_HOME", "/var/cache/ops")]),
+            Some(PathBuf::from(
+                "/var/cache/ops/terraform-provider-cloudflare-access/rate-limit"
+            ))
+        );
+        // The XDG spec says to ignore a relative path.
+        assert_eq!(
+            dir(&[("HOME", "/h"), ("XDG_CACHE_HOME", "relative")]),
+            Some(PathBuf::from(
+                "/h/.cache/terraform-provider-cloudflare-access/rate-limit"
+            ))
+        );
+        assert_eq!(
+            dir(&[
+                ("HOME", "/h"),
+                ("CLOUDFLARE_RATE_LIMIT_STATE_DIR", "/tmp/windows")
+            ]),
+            Some(PathBuf::from("/tmp/windows"))
+        );
+        assert_eq!(dir(&[]), None);
+    }
+
+    #[test]
+    fn the_assumed_budget_can_be_overridden_and_bad_values_are_explained() {
+        let resolved = resolve(
+            &config(&[("api_token", TOKEN.into())]),
+            &env_of(&[("CLOUDFLARE_RATE_LIMIT_BUDGET", " 120 / 30 ")]),
+        )
+        .unwrap();
+        assert_eq!(
+            resolved.pacing.unwrap().assumed_budget,
+            RateLimit {
+                requests: 120,
+                per: Duration::from_secs(30)
+            }
+        );
+        for bad in ["120", "0/30", "120/0", "x/30", "120/-1", "120/1e9"] {
+            let pairs: &'static [(&'static str, &'static str)] =
+                Box::leak(Box::new([("CLOUDFLARE_RATE_LIMIT_BUDGET", bad)]));
+            let err = resolve(&config(&[("api_token", TOKEN.into())]), &env_of(pairs)).unwrap_err();
+            let detail = &errors(&err)[0].detail;
+            assert!(
+                detail.contains("CLOUDFLARE_RATE_LIMIT_BUDGET must be REQUESTS/SECONDS"),
+                "{bad}: {detail}"
+            );
+        }
     }
 
     #[test]

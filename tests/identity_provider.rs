@@ -1,6 +1,6 @@
 //! Acceptance tests of `cloudflare_zero_trust_access_identity_provider`: every identity-provider
 //! type through create, update, import and destroy, plus scopes, replacement, drift, SCIM,
-//! secrets, invalid input, scale and interruption. Each test runs real Terraform against a fresh
+//! secrets, invalid input, scale, interruption and the rate budget. Each test runs real Terraform against a fresh
 //! mock and, like terraform-plugin-testing, requires empty plans after every apply and an empty
 //! mock at the end.
 
@@ -8,6 +8,7 @@ mod drift;
 mod invalid;
 mod lifecycle;
 mod moved;
+mod rate_budget;
 mod scale;
 mod scim;
 mod secrets;

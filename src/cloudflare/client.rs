@@ -13,7 +13,7 @@ use tokio::time::Instant;
 use super::auth::Auth;
 use super::envelope::{Envelope, ErrorEnvelope};
 use super::error::{ApiMessage, Error};
-use super::rate_limit::{RateLimit, Throttle};
+use super::rate_limit::{Pacing, RateLimit, Throttle};
 use super::redact::{push_secret, scrub};
 use super::retry::{
     is_retryable_status, is_unreachable, retry_after, should_retry_header, RetryPolicy,
@@ -48,21 +48,26 @@ pub struct ClientConfig {
     pub user_agent: String,
     /// How failed requests are retried.
     pub retry: RetryPolicy,
-    /// Client-side request budget; `None` disables it.
+    /// Pacing by the API's reported budget; `None` turns it off (requests then go out as fast
+    /// as callers make them, unless `rate_limit` caps them).
+    pub pacing: Option<Pacing>,
+    /// A fixed ceiling on the request rate; `None` sets none.
     pub rate_limit: Option<RateLimit>,
     /// Time allowed for each request.
     pub request_timeout: Duration,
 }
 
 impl ClientConfig {
-    /// A configuration with the production base URL and default retry, rate limit and timeout.
+    /// A configuration with the production base URL and default retry, pacing (kept in this
+    /// process) and timeout, and no fixed ceiling.
     pub fn new(auth: Auth, user_agent: impl Into<String>) -> Self {
         ClientConfig {
             base_url: DEFAULT_BASE_URL.to_owned(),
             auth,
             user_agent: user_agent.into(),
             retry: RetryPolicy::default(),
-            rate_limit: Some(RateLimit::default()),
+            pacing: Some(Pacing::default()),
+            rate_limit: None,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
         }
     }
@@ -178,6 +183,7 @@ impl Client {
         let throttle = Throttle::shared(
             base_url.as_str(),
             &config.auth.secrets(),
+            config.pacing.as_ref(),
             config.rate_limit.as_ref(),
         )
         .map_err(Error::Config)?;
@@ -240,7 +246,7 @@ impl Client {
         let policy = &self.inner.retry;
         let started = *state.started.get_or_insert_with(Instant::now);
         loop {
-            self.inner.throttle.acquire().await;
+            let ticket = self.inner.throttle.acquire().await;
             state.attempts += 1;
             let attempt = state.attempts;
             tracing::debug!(method, path = %path, attempt, "Cloudflare API request");
@@ -248,6 +254,10 @@ impl Client {
             // While the attempt runs, the request may be reaching the server.
             let sent_before = state.set_maybe_sent(true);
             let outcome = self.send_once(request).await;
+            match &outcome {
+                Ok(response) => ticket.answered(&response.headers),
+                Err(_) => drop(ticket),
+            }
             if matches!(&outcome, Err(SendError::Http(e)) if e.is_connect()) {
                 state.set_maybe_sent(sent_before);
             }

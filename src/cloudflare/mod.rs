@@ -41,5 +41,5 @@ pub use identity_providers::{
     HeaderAttribute, IdentityProvider, IdentityProviderBody, IdentityProviderConfig,
     IdentityProviderConfigBody, ListFilter, ScimConfig, ScimConfigBody,
 };
-pub use rate_limit::RateLimit;
+pub use rate_limit::{Pacing, RateLimit};
 pub use retry::{RetryPolicy, DEFAULT_MAX_UNREACHABLE};

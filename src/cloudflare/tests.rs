@@ -39,6 +39,7 @@ fn config(base_url: &str) -> ClientConfig {
         auth: Auth::Token(TOKEN.to_owned()),
         user_agent: user_agent("0.1.0-test", Some("1.9.0")),
         retry: quick_retry(3),
+        pacing: None,
         rate_limit: None,
         request_timeout: Duration::from_secs(10),
     }
@@ -344,7 +345,7 @@ fn invalid_rate_limits_are_rejected() {
 
 #[tokio::test]
 async fn a_pause_holds_back_every_caller() {
-    let throttle = Arc::new(Throttle::new(None).unwrap());
+    let throttle = Arc::new(Throttle::new(None, None, "http://127.0.0.1:1", &[]).unwrap());
     throttle.pause_for(Duration::from_millis(400));
     // A shorter pause never shortens the longer one.
     throttle.pause_for(Duration::from_millis(10));
@@ -1625,6 +1626,142 @@ mod against_mock {
             }
         }
         assert!(limited > 0, "the server limit never triggered");
+        server.shutdown().await;
+    }
+
+    fn paced(base_url: &str, assumed: RateLimit, state_dir: Option<std::path::PathBuf>) -> Client {
+        let mut config = config(base_url);
+        // No retries: a single 429 would fail a call.
+        config.retry = RetryPolicy::none();
+        config.pacing = Some(Pacing {
+            assumed_budget: assumed,
+            state_dir,
+        });
+        Client::new(config).unwrap()
+    }
+
+    async fn list_concurrently(client: &Client, calls: usize) -> Vec<Result<(), Error>> {
+        let scope = Scope::Account(ACCOUNT.into());
+        let tasks: Vec<_> = (0..calls)
+            .map(|_| {
+                let client = client.clone();
+                let scope = scope.clone();
+                tokio::spawn(async move { client.list_identity_providers(&scope).await.map(drop) })
+            })
+            .collect();
+        let mut results = Vec::new();
+        for task in tasks {
+            results.push(task.await.unwrap());
+        }
+        results
+    }
+
+    #[tokio::test]
+    async fn pacing_by_the_headers_spends_the_budget_without_a_single_429() {
+        let server = mock().await;
+        let window = Duration::from_secs(2);
+        server
+            .control()
+            .set_rate_limit(Some(cloudflare_mock::RateLimit {
+                requests: 20,
+                window,
+            }));
+        // The assumed budget is far larger: the headers are what keeps this client in line.
+        let client = paced(&server.base_url(), RateLimit::default(), None);
+        let started = Instant::now();
+        let results = list_concurrently(&client, 40).await;
+        let elapsed = started.elapsed();
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+        assert_eq!(server.control().throttled_total(), 0);
+        assert_eq!(count(&server, "list"), 40);
+        // 40 requests at 20 per window need a third window; the reserve of 2 per window means
+        // they start in it, not before.
+        assert!(elapsed >= 2 * window, "{elapsed:?}");
+        assert!(
+            elapsed < 5 * window,
+            "pacing was overly cautious: {elapsed:?}"
+        );
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn a_comfortable_budget_costs_no_waiting() {
+        let server = mock().await;
+        let client = paced(&server.base_url(), RateLimit::default(), None);
+        let started = Instant::now();
+        let results = list_concurrently(&client, 100).await;
+        assert!(results.iter().all(Result::is_ok));
+        // 100 of 1200: nothing to pace. Generous for a busy machine, far below any pacing.
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn another_client_spending_the_same_budget_is_seen_in_the_headers() {
+        let server = mock().await;
+        let window = Duration::from_secs(2);
+        server
+            .control()
+            .set_rate_limit(Some(cloudflare_mock::RateLimit {
+                requests: 20,
+                window,
+            }));
+        // Some other tool with the same token spends 12 of the 20 first.
+        let other = reqwest::Client::new();
+        let url = format!(
+            "{}/accounts/{ACCOUNT}/access/identity_providers",
+            server.base_url()
+        );
+        for _ in 0..12 {
+            let response = other.get(&url).bearer_auth(TOKEN).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+        }
+        let client = paced(&server.base_url(), RateLimit::default(), None);
+        let results = list_concurrently(&client, 20).await;
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+        assert_eq!(server.control().throttled_total(), 0);
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn without_headers_the_local_window_keeps_within_the_budget() {
+        let server = mock().await;
+        let window = Duration::from_secs(2);
+        let budget = cloudflare_mock::RateLimit {
+            requests: 10,
+            window,
+        };
+        server.control().set_rate_limit(Some(budget));
+        server.control().set_rate_limit_headers(false);
+        let dir = tempfile::tempdir().unwrap();
+        let client = paced(
+            &server.base_url(),
+            RateLimit {
+                requests: 10,
+                per: window,
+            },
+            Some(dir.path().to_owned()),
+        );
+        let started = Instant::now();
+        let results = list_concurrently(&client, 20).await;
+        let elapsed = started.elapsed();
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+        assert_eq!(server.control().throttled_total(), 0);
+        // Nine per window: the third window is needed.
+        assert!(elapsed >= 2 * window, "{elapsed:?}");
+        // The window was shared through a file, which never names the credentials.
+        let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+        assert_eq!(files.len(), 1);
+        let text = std::fs::read_to_string(files[0].path()).unwrap();
+        // A header line, then the send times still inside the window (older ones are pruned).
+        let entries = text.lines().count() - 1;
+        assert!((1..=9).contains(&entries), "{text}");
+        assert!(!text.contains(TOKEN));
+        assert!(!files[0].file_name().to_string_lossy().contains(TOKEN));
         server.shutdown().await;
     }
 

@@ -89,9 +89,12 @@ pub fn diagnostic(client: &Client, operation: Operation<'_>, error: &Error) -> D
         ),
         Error::RateLimited { .. } => (
             "Cloudflare Rate Limit Exceeded",
-            "Lower rps in the provider block (CLOUDFLARE_RPS), or raise retries and \
-             max_retry_duration, and apply again. Running Terraform with a smaller -parallelism \
-             does not reduce the total number of requests."
+            "The provider paces its own requests by the budget Cloudflare reports, so the \
+             budget was most likely spent by something else using the same credentials, and \
+             Cloudflare now refuses them for up to five minutes. Wait and apply again, or raise \
+             max_retry_duration so the provider waits it out. If the API or a proxy in between \
+             does not report the budget, set rps (CLOUDFLARE_RPS) to go slower. Running \
+             Terraform with a smaller -parallelism does not reduce the total number of requests."
                 .into(),
         ),
         Error::Timeout { .. } => (

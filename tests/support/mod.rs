@@ -84,8 +84,15 @@ impl Acc {
     /// `installation` says.
     pub fn with(mock: Mock, installation: ProviderInstallation) -> Acc {
         let mut work = Workdir::with_installation(&test_name(), installation);
+        // The provider's shared request window goes in the work dir, so tests never count each
+        // other's requests (or a developer's own runs) through the user's cache directory.
+        let window_dir = work.path().join(".harness").join("rate-limit");
         work.env("CLOUDFLARE_BASE_URL", mock.base_url())
-            .env("CLOUDFLARE_API_TOKEN", mock.token());
+            .env("CLOUDFLARE_API_TOKEN", mock.token())
+            .env(
+                "CLOUDFLARE_RATE_LIMIT_STATE_DIR",
+                &window_dir.to_string_lossy(),
+            );
         Acc {
             work,
             mock,

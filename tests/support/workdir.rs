@@ -272,7 +272,8 @@ impl Workdir {
         output
     }
 
-    fn fail(&self, what: &str, output: &Output) -> ! {
+    /// Panics with `what`, the Terraform version, the work dir and the command's full output.
+    pub fn fail(&self, what: &str, output: &Output) -> ! {
         let terraform = terraform();
         let log = if self.log_path().exists() {
             format!("\nTerraform log: {}", self.log_path().display())

@@ -217,8 +217,31 @@ impl Control {
         self.state.counts().clone()
     }
 
+    /// Responses with status 429 sent per operation, whether from the rate limiter or an
+    /// injected fault. Every key is always present.
+    pub fn throttled_counts(&self) -> BTreeMap<String, u64> {
+        self.state.throttled().clone()
+    }
+
+    /// All 429 responses sent so far.
+    pub fn throttled_total(&self) -> u64 {
+        self.state.throttled().values().sum()
+    }
+
+    /// Turns the `Ratelimit` and `Ratelimit-Policy` response headers on (the default) or off,
+    /// as for an API or proxy that does not send them. The limit itself stays in force.
+    pub fn set_rate_limit_headers(&self, on: bool) {
+        self.state.set_rate_limit_headers(on);
+    }
+
+    /// Whether responses carry the rate-limit headers.
+    pub fn rate_limit_headers(&self) -> bool {
+        self.state.rate_limit_headers()
+    }
+
     /// Back to a fresh start: no objects, faults or counts, and empty rate-limit windows. The
-    /// rate-limit setting itself is kept (it is configuration, e.g. the binary's `--rate-limit`).
+    /// rate-limit setting and the header switch are kept (they are configuration, e.g. the
+    /// binary's `--rate-limit`).
     pub fn reset(&self) {
         {
             let mut store = self.state.write_store();
@@ -229,9 +252,10 @@ impl Control {
         self.clear_faults();
         let limit = self.rate_limit();
         self.set_rate_limit(limit);
-        let mut counts = self.state.counts();
-        counts.clear();
-        counts.extend(OPERATIONS.iter().map(|op| (op.to_string(), 0)));
+        for mut counts in [self.state.counts(), self.state.throttled()] {
+            counts.clear();
+            counts.extend(OPERATIONS.iter().map(|op| (op.to_string(), 0)));
+        }
     }
 }
 
@@ -251,7 +275,12 @@ pub(crate) fn router(state: MockState) -> Router {
             "/__mock/rate_limit",
             get(show_rate_limit).put(set_rate_limit),
         )
+        .route(
+            "/__mock/rate_limit_headers",
+            get(show_rate_limit_headers).put(set_rate_limit_headers),
+        )
         .route("/__mock/counts", get(counts))
+        .route("/__mock/throttled", get(throttled))
         .route("/__mock/reset", post(reset))
         .with_state(state.control())
 }
@@ -404,6 +433,23 @@ async fn set_rate_limit(
 
 async fn counts(State(control): State<Control>) -> Json<BTreeMap<String, u64>> {
     Json(control.request_counts())
+}
+
+async fn throttled(State(control): State<Control>) -> Json<BTreeMap<String, u64>> {
+    Json(control.throttled_counts())
+}
+
+async fn show_rate_limit_headers(State(control): State<Control>) -> Json<bool> {
+    Json(control.rate_limit_headers())
+}
+
+async fn set_rate_limit_headers(
+    State(control): State<Control>,
+    body: Bytes,
+) -> Result<Json<bool>, ControlError> {
+    let on: bool = parse_json(&body)?;
+    control.set_rate_limit_headers(on);
+    Ok(Json(on))
 }
 
 async fn reset(State(control): State<Control>) -> StatusCode {

@@ -1,6 +1,7 @@
-//! Injected faults, the per-credential rate limiter, and the middleware that applies both.
+//! Injected faults, the per-credential rate limiter, and the middleware that applies both and
+//! reports the budget in `Ratelimit` / `Ratelimit-Policy` headers.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
@@ -78,12 +79,13 @@ pub enum FaultKind {
     DropAfterCommit,
 }
 
-/// A request budget per credential over a sliding window.
+/// A request budget per credential: `requests` per `window`. Going over it blocks the
+/// credential for one window length (Cloudflare: five minutes after exceeding 1200 per 300 s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
-    /// Requests allowed in any window.
+    /// Requests allowed in each window.
     pub requests: u32,
-    /// Length of the sliding window.
+    /// Length of a window, and of the block after the budget is exceeded.
     pub window: Duration,
 }
 
@@ -138,11 +140,28 @@ impl From<FaultKindSpec> for FaultKind {
     }
 }
 
-/// Sliding-window log of accepted requests per credential.
+/// Per-credential windows. A window opens with the first request after the previous one
+/// ended; a request over the budget starts a block of one window length, during which every
+/// request is refused.
 #[derive(Debug, Default)]
 pub(crate) struct RateLimiter {
     pub(crate) limit: Option<RateLimit>,
-    windows: HashMap<String, VecDeque<Instant>>,
+    windows: HashMap<String, Window>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    started: Instant,
+    used: u32,
+    blocked_until: Option<Instant>,
+}
+
+/// The budget as the headers report it: requests left and seconds until they are available again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Budget {
+    pub(crate) limit: RateLimit,
+    pub(crate) remaining: u32,
+    pub(crate) reset_secs: u64,
 }
 
 impl RateLimiter {
@@ -158,29 +177,64 @@ impl RateLimiter {
         self.windows.clear();
     }
 
-    /// Records a request by `credential`, or returns how many seconds to wait if the budget is spent.
-    /// Refused requests are not recorded, so a client that honours `Retry-After` gets through.
+    /// The window of `credential` as it stands at `now`, with expired windows and blocks gone.
+    fn current(&mut self, credential: &str, now: Instant) -> Option<(RateLimit, &mut Window)> {
+        let limit = self.limit?;
+        let window = self.windows.get(credential).copied();
+        let expired = window.is_none_or(|w| match w.blocked_until {
+            Some(until) => now >= until,
+            None => now.duration_since(w.started) >= limit.window,
+        });
+        if expired {
+            self.windows.insert(
+                credential.to_string(),
+                Window {
+                    started: now,
+                    used: 0,
+                    blocked_until: None,
+                },
+            );
+        }
+        self.windows.get_mut(credential).map(|w| (limit, w))
+    }
+
+    /// Records a request by `credential`, or returns how many seconds to wait if the budget is
+    /// spent. Refused requests are not counted, but the first one starts the block.
     pub(crate) fn check(&mut self, credential: &str, now: Instant) -> Result<(), u64> {
-        let Some(limit) = self.limit else {
+        let Some((limit, window)) = self.current(credential, now) else {
             return Ok(());
         };
-        let log = self.windows.entry(credential.to_string()).or_default();
-        while log
-            .front()
-            .is_some_and(|&at| now.duration_since(at) >= limit.window)
-        {
-            log.pop_front();
+        if let Some(until) = window.blocked_until {
+            return Err(ceil_secs(until.saturating_duration_since(now)));
         }
-        if log.len() < limit.requests as usize {
-            log.push_back(now);
+        if window.used < limit.requests {
+            window.used += 1;
             return Ok(());
         }
-        let wait = log
-            .front()
-            .map(|&oldest| (oldest + limit.window).saturating_duration_since(now))
-            .unwrap_or(limit.window);
-        Err(ceil_secs(wait))
+        window.blocked_until = Some(now + limit.window);
+        Err(ceil_secs(limit.window))
     }
+
+    /// What `credential` has left at `now`, without spending anything; `None` when unlimited.
+    pub(crate) fn budget(&mut self, credential: &str, now: Instant) -> Option<Budget> {
+        let (limit, window) = self.current(credential, now)?;
+        let (remaining, reset_at) = match window.blocked_until {
+            Some(until) => (0, until),
+            // A window nobody has used yet would open with the next request.
+            None if window.used == 0 => (limit.requests, now + limit.window),
+            None => (limit.requests - window.used, window.started + limit.window),
+        };
+        Some(Budget {
+            limit,
+            remaining,
+            reset_secs: ceil_secs_or_zero(reset_at.saturating_duration_since(now)),
+        })
+    }
+}
+
+/// Seconds rounded up, so a client that waits that long finds the window reset.
+fn ceil_secs_or_zero(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 fn ceil_secs(wait: Duration) -> u64 {
@@ -235,7 +289,8 @@ pub(crate) fn decide(faults: &mut Vec<Fault>, operation: &str) -> FaultDecision 
     decision
 }
 
-/// Counts the request and applies injected faults before the route runs.
+/// Counts the request and applies injected faults before the route runs; afterwards counts a
+/// 429 and adds the rate-limit headers for an authenticated caller.
 pub(crate) async fn fault_middleware(
     State(state): State<MockState>,
     request: Request,
@@ -246,6 +301,38 @@ pub(crate) async fn fault_middleware(
         return next.run(request).await;
     }
     let operation = crate::routes::classify(request.method(), request.uri().path());
+    let credential = crate::auth::authenticate(state.config(), request.headers());
+    let mut response = apply_faults(state.clone(), operation, request, next).await;
+    if response.status() == axum::http::StatusCode::TOO_MANY_REQUESTS {
+        state.count_throttled(operation);
+    }
+    if let Some(credential) = credential.filter(|_| state.rate_limit_headers()) {
+        if let Some(budget) = state.limiter().budget(&credential, Instant::now()) {
+            add_rate_limit_headers(response.headers_mut(), &budget);
+        }
+    }
+    response
+}
+
+/// `Ratelimit: "default";r=<left>;t=<secs>` and `Ratelimit-Policy: "default";q=<n>;w=<secs>`,
+/// in the structured-field syntax Cloudflare uses.
+pub(crate) fn add_rate_limit_headers(headers: &mut axum::http::HeaderMap, budget: &Budget) {
+    let window = budget.limit.window.as_secs_f64();
+    let window = if window.fract() == 0.0 {
+        format!("{window:.0}")
+    } else {
+        format!("{window}")
+    };
+    let limit = format!("\"default\";r={};t={}", budget.remaining, budget.reset_secs);
+    let policy = format!("\"default\";q={};w={window}", budget.limit.requests);
+    for (name, value) in [("ratelimit", limit), ("ratelimit-policy", policy)] {
+        if let Ok(value) = axum::http::HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+}
+
+async fn apply_faults(state: MockState, operation: &str, request: Request, next: Next) -> Response {
     state.count_request(operation);
     let decision = state.decide_faults(operation);
     if !decision.delay.is_zero() {
@@ -290,22 +377,61 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sliding_window_refuses_then_recovers() {
+    fn windows_reset_and_going_over_blocks_for_a_window() {
         let mut limiter = RateLimiter::new(Some(RateLimit {
             requests: 2,
             window: Duration::from_secs(10),
         }));
         let start = Instant::now();
-        assert_eq!(limiter.check("a", start), Ok(()));
-        assert_eq!(limiter.check("a", start + Duration::from_secs(1)), Ok(()));
-        assert_eq!(limiter.check("a", start + Duration::from_secs(2)), Err(8));
+        let at = |ms: u64| start + Duration::from_millis(ms);
+        let budget = |limiter: &mut RateLimiter, ms| {
+            limiter
+                .budget("a", at(ms))
+                .map(|b| (b.remaining, b.reset_secs))
+        };
+        assert_eq!(budget(&mut limiter, 0), Some((2, 10)));
+        assert_eq!(limiter.check("a", at(0)), Ok(()));
+        assert_eq!(budget(&mut limiter, 500), Some((1, 10)));
+        assert_eq!(limiter.check("a", at(1_000)), Ok(()));
+        assert_eq!(budget(&mut limiter, 1_000), Some((0, 9)));
         // Another credential has its own budget.
-        assert_eq!(limiter.check("b", start + Duration::from_secs(2)), Ok(()));
-        assert_eq!(limiter.check("a", start + Duration::from_secs(10)), Ok(()));
-        assert_eq!(
-            limiter.check("a", start + Duration::from_millis(10_500)),
-            Err(1)
-        );
+        assert_eq!(limiter.check("b", at(2_000)), Ok(()));
+        // A fixed window: the budget comes back whole when it ends.
+        assert_eq!(limiter.check("a", at(10_000)), Ok(()));
+        assert_eq!(limiter.check("a", at(10_100)), Ok(()));
+        // Going over blocks for a whole window, even past the end of the current one.
+        assert_eq!(limiter.check("a", at(10_200)), Err(10));
+        assert_eq!(budget(&mut limiter, 10_200), Some((0, 10)));
+        assert_eq!(limiter.check("a", at(19_000)), Err(2));
+        assert_eq!(limiter.check("a", at(20_100)), Err(1));
+        assert_eq!(limiter.check("a", at(20_200)), Ok(()));
+        assert_eq!(budget(&mut limiter, 20_200), Some((1, 10)));
+        let mut off = RateLimiter::new(None);
+        assert_eq!(off.check("a", at(0)), Ok(()));
+        assert_eq!(off.budget("a", at(0)), None);
+    }
+
+    #[test]
+    fn headers_use_cloudflare_syntax() {
+        let mut headers = axum::http::HeaderMap::new();
+        let budget = Budget {
+            limit: RateLimit::default(),
+            remaining: 1187,
+            reset_secs: 291,
+        };
+        add_rate_limit_headers(&mut headers, &budget);
+        assert_eq!(headers["ratelimit"], "\"default\";r=1187;t=291");
+        assert_eq!(headers["ratelimit-policy"], "\"default\";q=1200;w=300");
+        let fractional = Budget {
+            limit: RateLimit {
+                requests: 3,
+                window: Duration::from_millis(1500),
+            },
+            remaining: 0,
+            reset_secs: 2,
+        };
+        add_rate_limit_headers(&mut headers, &fractional);
+        assert_eq!(headers["ratelimit-policy"], "\"default\";q=3;w=1.5");
     }
 
     #[test]

@@ -31,6 +31,7 @@ OPTIONS:
     --team NAME                Zero Trust team name used in generated URLs [default: mock-team]
     --per-page N               Default page size of the list endpoint [default: 25]
     --rate-limit N/SECS|off    Requests per credential per window [default: 1200/300]
+    --no-rate-limit-headers    Leave out the Ratelimit and Ratelimit-Policy response headers
     -h, --help                 Print this help
     -V, --version              Print the version
 
@@ -46,6 +47,7 @@ struct Args {
     listen: SocketAddr,
     config: MockConfig,
     rate_limit: Option<RateLimit>,
+    rate_limit_headers: bool,
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
@@ -55,6 +57,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         ..MockConfig::default()
     };
     let mut rate_limit = Some(RateLimit::default());
+    let mut rate_limit_headers = true;
     while let Some(flag) = args.next() {
         let (flag, inline) = match flag.split_once('=') {
             Some((flag, value)) if flag.starts_with("--") => {
@@ -109,6 +112,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
                 rate_limit = parse_rate_limit(&text)
                     .ok_or_else(|| format!("--rate-limit: `{text}` is not N/SECS or off"))?;
             }
+            "--no-rate-limit-headers" => rate_limit_headers = false,
             other => return Err(format!("unknown option `{other}` (see --help)")),
         }
     }
@@ -122,6 +126,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Args>, St
         listen,
         config,
         rate_limit,
+        rate_limit_headers,
     }))
 }
 
@@ -180,6 +185,9 @@ async fn main() -> ExitCode {
         }
     };
     server.control().set_rate_limit(args.rate_limit);
+    server
+        .control()
+        .set_rate_limit_headers(args.rate_limit_headers);
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "cloudflare-mock listening on {}", server.base_url());
     let _ = stdout.flush();
@@ -250,6 +258,13 @@ mod tests {
         let args = parse(&[]).unwrap().unwrap();
         assert_eq!(args.config.tokens, [DEFAULT_TOKEN]);
         assert_eq!(args.listen.port(), 0);
+        assert!(args.rate_limit_headers);
+        assert!(
+            !parse(&["--no-rate-limit-headers"])
+                .unwrap()
+                .unwrap()
+                .rate_limit_headers
+        );
         assert!(parse(&["--rate-limit", "off"])
             .unwrap()
             .unwrap()

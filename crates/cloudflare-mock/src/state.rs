@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Instant;
 
@@ -34,7 +35,9 @@ struct Shared {
     store: RwLock<Store>,
     faults: Mutex<Vec<Fault>>,
     limiter: Mutex<RateLimiter>,
+    rate_limit_headers: AtomicBool,
     counts: Mutex<BTreeMap<String, u64>>,
+    throttled: Mutex<BTreeMap<String, u64>>,
 }
 
 /// The stored identity providers, keyed by id. Ids are UUIDs, unique across owners; every lookup
@@ -96,19 +99,22 @@ impl fmt::Debug for MockState {
 
 impl MockState {
     /// Builds the state, loading `config.state_file` when it exists. The Cloudflare default
-    /// rate limit (1200 requests per 300 s per credential) is on.
+    /// rate limit (1200 requests per 300 s per credential) is on, and reported in headers.
     pub fn new(config: MockConfig) -> io::Result<MockState> {
         let store = match &config.state_file {
             Some(path) => persist::load(path)?.unwrap_or_default(),
             None => Store::default(),
         };
-        let counts = OPERATIONS.iter().map(|op| (op.to_string(), 0)).collect();
+        let counts: BTreeMap<String, u64> =
+            OPERATIONS.iter().map(|op| (op.to_string(), 0)).collect();
         Ok(MockState {
             shared: Arc::new(Shared {
                 config,
                 store: RwLock::new(store),
                 faults: Mutex::new(Vec::new()),
                 limiter: Mutex::new(RateLimiter::new(Some(RateLimit::default()))),
+                rate_limit_headers: AtomicBool::new(true),
+                throttled: Mutex::new(counts.clone()),
                 counts: Mutex::new(counts),
             }),
         })
@@ -155,6 +161,18 @@ impl MockState {
         lock(&self.shared.counts)
     }
 
+    pub(crate) fn throttled(&self) -> MutexGuard<'_, BTreeMap<String, u64>> {
+        lock(&self.shared.throttled)
+    }
+
+    pub(crate) fn rate_limit_headers(&self) -> bool {
+        self.shared.rate_limit_headers.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_rate_limit_headers(&self, on: bool) {
+        self.shared.rate_limit_headers.store(on, Ordering::Relaxed);
+    }
+
     /// Saves the store to the state file, if one is configured. Called with the write lock held
     /// so saves happen in the same order as the mutations.
     pub(crate) fn persist(&self, store: &Store) {
@@ -170,6 +188,10 @@ impl MockState {
 
     pub(crate) fn count_request(&self, operation: &str) {
         *self.counts().entry(operation.to_string()).or_insert(0) += 1;
+    }
+
+    pub(crate) fn count_throttled(&self, operation: &str) {
+        *self.throttled().entry(operation.to_string()).or_insert(0) += 1;
     }
 
     pub(crate) fn decide_faults(&self, operation: &str) -> FaultDecision {

@@ -192,7 +192,7 @@ async fn rate_limiter_refuses_over_budget_per_credential() {
 }
 
 #[tokio::test]
-async fn rate_limit_window_slides() {
+async fn going_over_the_budget_blocks_for_a_window_and_429s_are_counted() {
     let api = Api::start().await;
     api.control().set_rate_limit(Some(RateLimit {
         requests: 2,
@@ -207,9 +207,85 @@ async fn rate_limit_window_slides() {
         .unwrap()
         .parse()
         .unwrap();
-    assert!((1..=2).contains(&retry_after), "{retry_after}");
-    tokio::time::sleep(Duration::from_millis(1600)).await;
+    assert_eq!(retry_after, 2, "a whole window (1.5 s), rounded up");
+    assert_eq!(refused.headers["ratelimit"], "\"default\";r=0;t=2");
+    // The block outlasts the window the budget was spent in.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    api.create(minimal("github")).await.error(429, 971);
+    let counts = api.control().throttled_counts();
+    assert_eq!((counts["list"], counts["create"], counts["get"]), (1, 1, 0));
+    assert_eq!(api.control().throttled_total(), 2);
+    tokio::time::sleep(Duration::from_millis(700)).await;
     assert_eq!(api.list("").await.status, StatusCode::OK);
+    // Injected 429s are counted too, and reset clears the counts.
+    api.control().add_fault(Fault::times(
+        Some("get"),
+        FaultKind::TooManyRequests {
+            retry_after_secs: 1,
+        },
+        1,
+    ));
+    api.get("00000000000000000000000000000000")
+        .await
+        .error(429, 971);
+    assert_eq!(api.control().throttled_counts()["get"], 1);
+    let (status, over_http) = api
+        .control_http(Method::GET, "/__mock/throttled", None)
+        .await;
+    assert_eq!((status, &over_http["get"]), (StatusCode::OK, &json!(1)));
+    api.control().reset();
+    assert_eq!(api.control().throttled_total(), 0);
+}
+
+#[tokio::test]
+async fn every_answer_reports_the_budget_in_cloudflare_syntax() {
+    let api = Api::start().await;
+    let fresh = api.list("").await;
+    assert_eq!(fresh.status, StatusCode::OK);
+    assert_eq!(fresh.headers["ratelimit"], "\"default\";r=1199;t=300");
+    assert_eq!(
+        fresh.headers["ratelimit-policy"],
+        "\"default\";q=1200;w=300"
+    );
+    api.control().set_rate_limit(Some(RateLimit {
+        requests: 5,
+        window: Duration::from_secs(30),
+    }));
+    let id = api.create_ok(minimal("github")).await;
+    let remaining =
+        |reply: &crate::support::Reply| reply.headers["ratelimit"].to_str().unwrap().to_owned();
+    assert_eq!(remaining(&api.get(&id).await), "\"default\";r=3;t=30");
+    // Errors carry them too (a 404 is still a spent request).
+    let missing = api.get("00000000000000000000000000000000").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(remaining(&missing), "\"default\";r=2;t=30");
+    assert_eq!(missing.headers["ratelimit-policy"], "\"default\";q=5;w=30");
+    // Unauthenticated requests spend nothing and learn nothing.
+    let url = format!("{}{}", api.server.base_url(), api.account_path(""));
+    let anonymous = send_request(api.http.get(&url), None).await;
+    assert_eq!(anonymous.status, StatusCode::FORBIDDEN);
+    assert!(anonymous.headers.get("ratelimit").is_none());
+
+    // The switch turns the headers off (the limit stays), over Rust and over HTTP.
+    api.control().set_rate_limit_headers(false);
+    let quiet = api.list("").await;
+    assert_eq!(quiet.status, StatusCode::OK);
+    assert!(quiet.headers.get("ratelimit").is_none());
+    assert!(quiet.headers.get("ratelimit-policy").is_none());
+    let (_, shown) = api
+        .control_http(Method::GET, "/__mock/rate_limit_headers", None)
+        .await;
+    assert_eq!(shown, json!(false));
+    let (status, _) = api
+        .control_http(Method::PUT, "/__mock/rate_limit_headers", Some(json!(true)))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(api.control().rate_limit_headers());
+    assert_eq!(remaining(&api.list("").await), "\"default\";r=0;t=30");
+    api.list("").await.error(429, 971);
+    api.control().set_rate_limit(None);
+    assert!(api.list("").await.headers.get("ratelimit").is_none());
+    assert!(api.control().remove(&id));
 }
 
 #[tokio::test]
