@@ -15,6 +15,9 @@ mod provider_protocol;
 // The identity provider resource end to end: every type's lifecycle, scopes, drift, SCIM, secrets, invalid input, scale, identity and query.
 mod identity_provider;
 
+// The data sources end to end: paging, max_items, lookups by id and by name.
+mod data_sources;
+
 // Next to Cloudflare's official provider: both in one configuration, and objects moved between
 // the two addresses (v5 state fixtures, `provider =` changes, `terraform state replace-provider`).
 mod coexistence;

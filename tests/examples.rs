@@ -108,7 +108,20 @@ fn resource_example_shows_every_type_and_the_seed() {
 
     // Secrets come from sensitive variables, never literals.
     let variables_tf = resource_example("variables.tf");
-    for line in resource_tf.lines().filter(|l| l.contains("client_secret")) {
+    // The write-only form is the one taught; the v5-compatible `client_secret` appears once.
+    let form = |key: &str| values_of(&resource_tf.replace("    ", "  "), key).len();
+    assert_eq!(form("client_secret"), 1, "one v5-compatible client_secret");
+    assert_eq!(
+        form("client_secret_wo"),
+        form("client_secret_wo_version"),
+        "every client_secret_wo has a version"
+    );
+    assert!(form("client_secret_wo") > 1);
+    for line in resource_tf
+        .lines()
+        .filter(|l| l.contains("client_secret") && !l.contains("client_secret_wo_version"))
+        .filter(|l| !l.trim_start().starts_with('#'))
+    {
         let value = line.split('=').nth(1).unwrap_or_default().trim();
         assert!(
             value.starts_with("var."),
@@ -122,6 +135,12 @@ fn resource_example_shows_every_type_and_the_seed() {
         assert!(
             declaration.contains("sensitive   = true"),
             "variable {name} must be sensitive"
+        );
+        // A write-only secret can come from an ephemeral variable, which Terraform never stores.
+        assert_eq!(
+            declaration.contains("ephemeral   = true"),
+            line.contains("client_secret_wo"),
+            "variable {name} is ephemeral exactly when it feeds client_secret_wo"
         );
     }
 }
@@ -239,8 +258,9 @@ fn resource_example_applies_and_its_import_ids_work() {
                 Step::import(&step_address, move |t| {
                     documented_import_id(t, &address, &id_template)
                 })
-                // The API never returns an OAuth client secret, so an import cannot know it.
-                .ignore(&["config.client_secret"])
+                // The API never returns an OAuth client secret, so an import cannot know it, and
+                // the version of a write-only one is Terraform's alone.
+                .ignore(&["config.client_secret", "config.client_secret_wo_version"])
                 // An import block would plan the other fourteen examples from an empty state,
                 // and a second one-time PIN login is refused at plan time.
                 .without_import_block(),

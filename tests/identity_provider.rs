@@ -13,6 +13,7 @@ mod discovery;
 mod drift;
 mod invalid;
 mod lifecycle;
+mod moved;
 mod rate_budget;
 mod scale;
 mod scim;

@@ -295,6 +295,16 @@ impl fmt::Debug for IdentityProviderBody {
     }
 }
 
+/// Which identity providers a list returns, beyond its account or zone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    /// The `scim_enabled` query parameter (`"true"` or `"false"`), sent as given; `None`
+    /// lists regardless of SCIM.
+    pub scim_enabled: Option<String>,
+    /// The most objects to collect; `None` collects every one.
+    pub limit: Option<usize>,
+}
+
 fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
@@ -305,22 +315,40 @@ where
 
 impl Client {
     /// Lists every identity provider of an account or zone.
-    ///
-    /// Pages are requested with `page`/`per_page` until a page comes back empty, `result_info`
-    /// says the last page was reached, or a page holds nothing new (a server ignoring `page`).
     pub async fn list_identity_providers(
         &self,
         scope: &Scope,
     ) -> Result<Vec<IdentityProvider>, Error> {
+        self.list_identity_providers_matching(scope, &ListFilter::default())
+            .await
+    }
+
+    /// Lists the identity providers of an account or zone that `filter` selects, in the API's
+    /// order, stopping at `filter.limit`.
+    ///
+    /// Pages are requested with `page`/`per_page` until a page comes back empty, `result_info`
+    /// says the last page was reached, a page holds nothing new (a server ignoring `page`), or
+    /// the limit is reached.
+    pub async fn list_identity_providers_matching(
+        &self,
+        scope: &Scope,
+        filter: &ListFilter,
+    ) -> Result<Vec<IdentityProvider>, Error> {
         check_scope(scope)?;
+        let limit = filter.limit.unwrap_or(usize::MAX);
+        // A small limit needs no bigger page than itself.
+        let per_page = LIST_PAGE_SIZE.min(u64::try_from(limit.max(1)).unwrap_or(u64::MAX));
         let mut all = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
         for page in 1..=MAX_LIST_PAGES {
             let mut request = ApiRequest::new(Method::GET, collection_segments(scope));
             request.query = vec![
                 ("page", page.to_string()),
-                ("per_page", LIST_PAGE_SIZE.to_string()),
+                ("per_page", per_page.to_string()),
             ];
+            if let Some(scim_enabled) = &filter.scim_enabled {
+                request.query.push(("scim_enabled", scim_enabled.clone()));
+            }
             let mut state = RetryState::default();
             let response = self
                 .execute(&request, &mut state)
@@ -341,6 +369,9 @@ impl Client {
                 if fresh {
                     new_items += 1;
                     all.push(item);
+                }
+                if all.len() >= limit {
+                    return Ok(all);
                 }
             }
             if new_items == 0 {

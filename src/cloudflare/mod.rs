@@ -39,7 +39,7 @@ pub use error::{ApiMessage, ApiMessageSource, Error, UNKNOWN_ROUTE_CODE};
 pub use field::Field;
 pub use identity_providers::{
     HeaderAttribute, IdentityProvider, IdentityProviderBody, IdentityProviderConfig,
-    IdentityProviderConfigBody, ScimConfig, ScimConfigBody,
+    IdentityProviderConfigBody, ListFilter, ScimConfig, ScimConfigBody,
 };
 pub use rate_limit::{Pacing, RateLimit};
 pub use retry::{RetryPolicy, DEFAULT_MAX_UNREACHABLE};

@@ -1138,6 +1138,50 @@ mod against_mock {
             .unwrap_or(0)
     }
 
+    #[tokio::test]
+    async fn filtered_lists_send_scim_enabled_and_stop_at_the_limit() {
+        let server = mock().await;
+        let control = server.control();
+        for n in 0..7 {
+            control.insert(
+                "accounts",
+                ACCOUNT,
+                json!({"name": format!("idp {n}"), "type": "github",
+                       "config": {"client_id": "cid"},
+                       "scim_config": {"enabled": n % 2 == 0}}),
+            );
+        }
+        let client = client(&server.base_url());
+        let scope = Scope::Account(ACCOUNT.into());
+        let limited = ListFilter {
+            limit: Some(3),
+            ..ListFilter::default()
+        };
+        let listed = client
+            .list_identity_providers_matching(&scope, &limited)
+            .await
+            .unwrap();
+        let names: Vec<_> = listed.iter().filter_map(|p| p.name.clone()).collect();
+        assert_eq!(names, ["idp 0", "idp 1", "idp 2"]);
+        // A page of exactly the limit, and no more requests.
+        assert_eq!(count(&server, "list"), 1);
+
+        let scim = ListFilter {
+            scim_enabled: Some("true".into()),
+            limit: None,
+        };
+        let listed = client
+            .list_identity_providers_matching(&scope, &scim)
+            .await
+            .unwrap();
+        let names: Vec<_> = listed.iter().filter_map(|p| p.name.clone()).collect();
+        assert_eq!(names, ["idp 0", "idp 2", "idp 4", "idp 6"]);
+        assert_eq!(
+            client.list_identity_providers(&scope).await.unwrap().len(),
+            7
+        );
+    }
+
     /// Collects everything `tracing` emits, at every level, while the guard lives.
     #[derive(Clone, Default)]
     struct CapturedLogs(Arc<Mutex<Vec<u8>>>);

@@ -251,6 +251,66 @@ pub struct UpgradeIdentityResponse {
     pub diagnostics: Diagnostics,
 }
 
+/// A resource type whose state a `moved` block may carry into this one (Terraform 1.8+).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MoveSource {
+    /// The source resource type name.
+    pub type_name: &'static str,
+    /// The providers it may come from, as `namespace/type` (any registry host matches, so
+    /// mirrors and OpenTofu's registry are accepted too).
+    pub providers: &'static [&'static str],
+}
+
+impl MoveSource {
+    /// Whether state of `type_name` from the provider at `provider_address` (Terraform's
+    /// `[host/]namespace/type` form) is this source.
+    pub fn matches(&self, provider_address: &str, type_name: &str) -> bool {
+        type_name == self.type_name
+            && self
+                .providers
+                .iter()
+                .any(|accepted| same_provider(provider_address, accepted))
+    }
+}
+
+/// Whether a provider address names the `namespace/type` given, on any registry host.
+/// Terraform compares addresses without regard to case.
+fn same_provider(address: &str, namespace_type: &str) -> bool {
+    let parts: Vec<&str> = address.trim().split('/').collect();
+    let tail = match parts.as_slice() {
+        [_, namespace, kind] | [namespace, kind] => format!("{namespace}/{kind}"),
+        _ => return false,
+    };
+    tail.eq_ignore_ascii_case(namespace_type)
+}
+
+/// Input to [`Resource::move_state`]. The server has already checked that the source is one
+/// of [`Resource::move_sources`].
+#[derive(Debug, Clone)]
+pub struct MoveStateRequest {
+    /// The provider the state comes from, e.g. `registry.terraform.io/cloudflare/cloudflare`.
+    pub source_provider_address: String,
+    /// The resource type the state comes from.
+    pub source_type_name: String,
+    /// The schema version the source state was written with.
+    pub source_schema_version: i64,
+    /// The source state as stored, in the source type's shape.
+    pub source_state: serde_json::Value,
+    /// Private data stored with the source state.
+    pub source_private: Vec<u8>,
+}
+
+/// Output of [`Resource::move_state`].
+#[derive(Debug, Clone, Default)]
+pub struct MoveStateResponse {
+    /// The state in this resource's current schema; null when the move failed.
+    pub state: Value,
+    /// Private data to keep with the moved state.
+    pub private: Vec<u8>,
+    /// Problems found.
+    pub diagnostics: Diagnostics,
+}
+
 /// A managed resource type.
 #[async_trait::async_trait]
 pub trait Resource: Send + Sync + 'static {
@@ -344,6 +404,30 @@ pub trait Resource: Send + Sync + 'static {
         );
     }
 
+    /// The resource types a `moved` block may move into this one. Empty (the default) means
+    /// none, and the server answers every move with an error.
+    fn move_sources(&self) -> Vec<MoveSource> {
+        Vec::new()
+    }
+
+    /// Converts the state of a [`MoveSource`] into this resource's schema. Only called for
+    /// sources [`Resource::move_sources`] lists.
+    async fn move_state(
+        &self,
+        _ctx: &Context,
+        request: MoveStateRequest,
+        response: &mut MoveStateResponse,
+    ) {
+        response.diagnostics.error(
+            "Unsupported Resource Move",
+            format!(
+                "{} cannot take over the state of {}.",
+                self.type_name(),
+                request.source_type_name
+            ),
+        );
+    }
+
     /// Moves state written with an older schema version to the current version.
     /// Current-version state never reaches this. The default refuses every older version.
     async fn upgrade_state(
@@ -363,5 +447,38 @@ pub trait Resource: Send + Sync + 'static {
                 self.schema().version
             ),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MoveSource;
+
+    const V4: MoveSource = MoveSource {
+        type_name: "old_thing",
+        providers: &["acme/acme", "ours/acme-extra"],
+    };
+
+    #[test]
+    fn move_sources_match_on_type_and_namespace_type_of_any_host() {
+        for address in [
+            "registry.terraform.io/acme/acme",
+            "registry.opentofu.org/acme/acme",
+            "acme/acme",
+            "Registry.Terraform.io/ACME/Acme",
+            "mirror.example.com/ours/acme-extra",
+        ] {
+            assert!(V4.matches(address, "old_thing"), "{address}");
+        }
+        assert!(!V4.matches("registry.terraform.io/acme/acme", "other_thing"));
+        for address in [
+            "registry.terraform.io/hashicorp/acme",
+            "registry.terraform.io/acme/acme-beta",
+            "acme",
+            "a/b/acme/acme",
+            "",
+        ] {
+            assert!(!V4.matches(address, "old_thing"), "{address}");
+        }
     }
 }

@@ -5,8 +5,8 @@
 //! framework server holds for its type, call the framework server, encode the answer. Problems a
 //! user can act on travel as diagnostics inside an `Ok` response; a gRPC error status is kept
 //! for failures of the service itself. RPCs this provider does not offer (actions, functions,
-//! ephemeral resources, state stores, moves) answer `UNIMPLEMENTED` through the generated
-//! default methods, which Terraform understands.
+//! ephemeral resources, state stores) answer `UNIMPLEMENTED` through the generated default
+//! methods, which Terraform understands.
 
 pub mod codec;
 mod diagnostics;
@@ -198,6 +198,15 @@ impl provider_server::Provider for ProviderService {
         Ok(Response::new(
             self.generate_resource_config_rpc(request.into_inner())
                 .await,
+        ))
+    }
+
+    async fn move_resource_state(
+        &self,
+        request: Request<proto::move_resource_state::Request>,
+    ) -> Result<Response<proto::move_resource_state::Response>, Status> {
+        Ok(Response::new(
+            self.move_resource_state_rpc(request.into_inner()).await,
         ))
     }
 

@@ -6,9 +6,9 @@ use super::codec::msgpack;
 use super::ProviderService;
 use crate::framework::resource::{
     ApplyResponse, Context, CreateRequest, DeleteRequest, DeleteResponse, ImportRequest,
-    ImportResponse, ModifyPlanRequest, ModifyPlanResponse, ReadRequest, ReadResponse,
-    UpdateRequest, UpgradeStateRequest, UpgradeStateResponse, ValidateConfigRequest,
-    ValidateConfigResponse,
+    ImportResponse, ModifyPlanRequest, ModifyPlanResponse, MoveSource, MoveStateRequest,
+    MoveStateResponse, ReadRequest, ReadResponse, UpdateRequest, UpgradeStateRequest,
+    UpgradeStateResponse, ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::schema::{Nesting, StateForUnknown};
 use crate::framework::server::tests::{FakeLookup, LOOKUP};
@@ -351,7 +351,37 @@ impl Resource for Thing {
             ("revision", Value::Number(Number::Int(0))),
         ]);
     }
+
+    fn move_sources(&self) -> Vec<MoveSource> {
+        vec![MoveSource {
+            type_name: LEGACY_THING,
+            providers: &["example/legacy"],
+        }]
+    }
+
+    async fn move_state(
+        &self,
+        _ctx: &Context,
+        request: MoveStateRequest,
+        response: &mut MoveStateResponse,
+    ) {
+        let raw_state = &request.source_state;
+        if raw_state["title"] == "unknown" {
+            // A state with an unknown value; the server must refuse it.
+            response.state = thing(&[("id", Value::Unknown(Default::default()))]);
+            return;
+        }
+        response.state = thing(&[
+            ("id", Value::opt_string(raw_state["id"].as_str())),
+            ("name", Value::opt_string(raw_state["title"].as_str())),
+            ("password", Value::from("leaked")),
+            ("revision", Value::Number(Number::Int(0))),
+        ]);
+    }
 }
+
+/// The resource type `Thing` accepts `moved` blocks from.
+const LEGACY_THING: &str = "legacy_thing";
 
 /// Serves a fresh provider on a loopback port and connects the generated client to it.
 async fn start() -> (ProviderClient<Channel>, Arc<Store>) {
@@ -469,7 +499,7 @@ async fn metadata_and_schemas() {
         .into_inner();
     let capabilities = metadata.server_capabilities.unwrap();
     assert!(capabilities.plan_destroy && capabilities.get_provider_schema_optional);
-    assert!(!capabilities.move_resource_state && capabilities.generate_resource_config);
+    assert!(capabilities.move_resource_state && capabilities.generate_resource_config);
     let names: Vec<_> = metadata
         .resources
         .iter()
@@ -493,7 +523,7 @@ async fn metadata_and_schemas() {
         Some(proto::ServerCapabilities {
             plan_destroy: true,
             get_provider_schema_optional: true,
-            move_resource_state: false,
+            move_resource_state: true,
             generate_resource_config: true,
         })
     );
@@ -1084,11 +1114,6 @@ fn assert_unimplemented<T: std::fmt::Debug>(name: &str, result: Result<T, tonic:
 async fn rpcs_not_offered_answer_unimplemented() {
     let (mut c, _) = start().await;
     assert_unimplemented(
-        "MoveResourceState",
-        c.move_resource_state(proto::move_resource_state::Request::default())
-            .await,
-    );
-    assert_unimplemented(
         "ValidateEphemeralResourceConfig",
         c.validate_ephemeral_resource_config(
             proto::validate_ephemeral_resource_config::Request::default(),
@@ -1178,4 +1203,85 @@ async fn rpcs_not_offered_answer_unimplemented() {
         .get_metadata(proto::get_metadata::Request {})
         .await
         .is_ok());
+}
+
+fn move_request(
+    provider: &str,
+    type_name: &str,
+    json: &str,
+) -> proto::move_resource_state::Request {
+    proto::move_resource_state::Request {
+        source_provider_address: provider.into(),
+        source_type_name: type_name.into(),
+        source_schema_version: 3,
+        source_state: Some(proto::RawState {
+            json: json.as_bytes().to_vec(),
+            flatmap: Default::default(),
+        }),
+        target_type_name: THING.into(),
+        source_private: b"kept".to_vec(),
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn move_resource_state_converts_accepted_sources_only() {
+    let (mut c, _) = start().await;
+    let moved = c
+        .move_resource_state(move_request(
+            "registry.terraform.io/example/legacy",
+            LEGACY_THING,
+            r#"{"id":"thing-9","title":"old"}"#,
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(moved.diagnostics.is_empty(), "{:?}", moved.diagnostics);
+    let state = decoded(moved.target_state);
+    assert_eq!(state.attr("id").as_str(), Some("thing-9"));
+    assert_eq!(state.attr("name").as_str(), Some("old"));
+    // Write-only values never reach state, whatever the resource returns.
+    assert!(state.attr("password").is_null());
+
+    for (provider, type_name, what) in [
+        (
+            "registry.terraform.io/example/other",
+            LEGACY_THING,
+            "provider",
+        ),
+        (
+            "registry.terraform.io/example/legacy",
+            "other_thing",
+            "type",
+        ),
+    ] {
+        let refused = c
+            .move_resource_state(move_request(provider, type_name, r#"{"id":"x"}"#))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(refused.target_state.is_none(), "{what}");
+        assert_eq!(refused.diagnostics.len(), 1, "{what}");
+        let detail = &refused.diagnostics[0].detail;
+        assert_eq!(refused.diagnostics[0].summary, "Unsupported Resource Move");
+        assert!(
+            detail.contains(&format!("{type_name} of provider {provider:?}"))
+                && detail.contains("legacy_thing from provider \"example/legacy\""),
+            "{detail}"
+        );
+    }
+
+    for (json, summary) in [
+        ("not json", "Invalid Stored State"),
+        ("", "Unsupported State Format"),
+        (r#"{"title":"unknown"}"#, "Invalid Moved State"),
+    ] {
+        let refused = c
+            .move_resource_state(move_request("example/legacy", LEGACY_THING, json))
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(refused.target_state.is_none(), "{summary}");
+        assert_eq!(refused.diagnostics[0].summary, summary);
+    }
 }

@@ -1,3 +1,8 @@
+# OAuth client secrets are given as `client_secret_wo` (write-only, Terraform 1.11 or later):
+# the secret is sent to Cloudflare but never stored in state or in a plan file. To rotate it,
+# change the variable and bump `client_secret_wo_version`. The Facebook example shows the form
+# Cloudflare's v5 provider uses, `client_secret`, which keeps the secret in state.
+#
 # Next to Cloudflare's official provider (see the provider page), each of these blocks also
 # sets `provider = cloudflare-access`; in the single-provider option they are used as written.
 
@@ -17,7 +22,8 @@ resource "cloudflare_zero_trust_access_identity_provider" "entra_id" {
   type       = "azureAD"
   config = {
     client_id                  = "7c1f3a52-9d4e-4b8a-a0c6-2e5f8d913b47"
-    client_secret              = var.entra_id_client_secret
+    client_secret_wo           = var.entra_id_client_secret
+    client_secret_wo_version   = "1"
     directory_id               = "4a9e6b1d-83f2-4c57-b2d0-95e1c7a3f682"
     support_groups             = true
     conditional_access_enabled = false
@@ -61,15 +67,17 @@ resource "cloudflare_zero_trust_access_identity_provider" "centrify" {
   name       = "Centrify"
   type       = "centrify"
   config = {
-    client_id        = "cloudflare-access"
-    client_secret    = var.centrify_client_secret
-    centrify_account = "https://abc1234.my.centrify.com/"
-    centrify_app_id  = "cloudflare_access"
-    claims           = ["email"]
+    client_id                = "cloudflare-access"
+    client_secret_wo         = var.centrify_client_secret
+    client_secret_wo_version = "1"
+    centrify_account         = "https://abc1234.my.centrify.com/"
+    centrify_app_id          = "cloudflare_access"
+    claims                   = ["email"]
   }
 }
 
-# Facebook, here owned by a zone instead of an account.
+# Facebook, here owned by a zone instead of an account, with the secret in the v5-compatible
+# `client_secret` form (kept in state, like Cloudflare's v5 provider does).
 resource "cloudflare_zero_trust_access_identity_provider" "facebook" {
   zone_id = var.cloudflare_zone_id
   name    = "Facebook"
@@ -86,8 +94,9 @@ resource "cloudflare_zero_trust_access_identity_provider" "github" {
   name       = "GitHub"
   type       = "github"
   config = {
-    client_id     = "Iv1.8a61f9b3a7aba766"
-    client_secret = var.github_client_secret
+    client_id                = "Iv1.8a61f9b3a7aba766"
+    client_secret_wo         = var.github_client_secret
+    client_secret_wo_version = "1"
   }
 }
 
@@ -97,11 +106,12 @@ resource "cloudflare_zero_trust_access_identity_provider" "google_workspace" {
   name       = "Google Workspace"
   type       = "google-apps"
   config = {
-    client_id        = "123456789012-0a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p.apps.googleusercontent.com"
-    client_secret    = var.google_workspace_client_secret
-    apps_domain      = "example.com"
-    claims           = ["email", "hd"]
-    email_claim_name = "email"
+    client_id                = "123456789012-0a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p.apps.googleusercontent.com"
+    client_secret_wo         = var.google_workspace_client_secret
+    client_secret_wo_version = "1"
+    apps_domain              = "example.com"
+    claims                   = ["email", "hd"]
+    email_claim_name         = "email"
   }
 }
 
@@ -111,8 +121,9 @@ resource "cloudflare_zero_trust_access_identity_provider" "google" {
   name       = "Google"
   type       = "google"
   config = {
-    client_id     = "123456789012-p5o4n3m2l1k0j9i8h7g6f5e4d3c2b1a0.apps.googleusercontent.com"
-    client_secret = var.google_client_secret
+    client_id                = "123456789012-p5o4n3m2l1k0j9i8h7g6f5e4d3c2b1a0.apps.googleusercontent.com"
+    client_secret_wo         = var.google_client_secret
+    client_secret_wo_version = "1"
   }
 }
 
@@ -122,8 +133,9 @@ resource "cloudflare_zero_trust_access_identity_provider" "linkedin" {
   name       = "LinkedIn"
   type       = "linkedin"
   config = {
-    client_id     = "86a1b2c3d4e5f6"
-    client_secret = var.linkedin_client_secret
+    client_id                = "86a1b2c3d4e5f6"
+    client_secret_wo         = var.linkedin_client_secret
+    client_secret_wo_version = "1"
   }
 }
 
@@ -133,15 +145,16 @@ resource "cloudflare_zero_trust_access_identity_provider" "oidc" {
   name       = "Generic OIDC"
   type       = "oidc"
   config = {
-    client_id        = "cloudflare-access"
-    client_secret    = var.oidc_client_secret
-    auth_url         = "https://sso.example.com/oauth2/authorize"
-    token_url        = "https://sso.example.com/oauth2/token"
-    certs_url        = "https://sso.example.com/oauth2/keys"
-    scopes           = ["openid", "email", "profile", "groups"]
-    pkce_enabled     = true
-    claims           = ["groups"]
-    email_claim_name = "email"
+    client_id                = "cloudflare-access"
+    client_secret_wo         = var.oidc_client_secret
+    client_secret_wo_version = "1"
+    auth_url                 = "https://sso.example.com/oauth2/authorize"
+    token_url                = "https://sso.example.com/oauth2/token"
+    certs_url                = "https://sso.example.com/oauth2/keys"
+    scopes                   = ["openid", "email", "profile", "groups"]
+    pkce_enabled             = true
+    claims                   = ["groups"]
+    email_claim_name         = "email"
   }
 }
 
@@ -151,11 +164,12 @@ resource "cloudflare_zero_trust_access_identity_provider" "okta" {
   name       = "Okta"
   type       = "okta"
   config = {
-    client_id               = "0oa1b2c3d4e5f6g7h8i9"
-    client_secret           = var.okta_client_secret
-    okta_account            = "https://example.okta.com"
-    authorization_server_id = "aus1a2b3c4d5e6f7g8h9"
-    claims                  = ["groups"]
+    client_id                = "0oa1b2c3d4e5f6g7h8i9"
+    client_secret_wo         = var.okta_client_secret
+    client_secret_wo_version = "1"
+    okta_account             = "https://example.okta.com"
+    authorization_server_id  = "aus1a2b3c4d5e6f7g8h9"
+    claims                   = ["groups"]
   }
 }
 
@@ -165,9 +179,10 @@ resource "cloudflare_zero_trust_access_identity_provider" "onelogin" {
   name       = "OneLogin"
   type       = "onelogin"
   config = {
-    client_id        = "5c1d7e8f-0a2b-4c3d-9e8f-7a6b5c4d3e2f"
-    client_secret    = var.onelogin_client_secret
-    onelogin_account = "https://example.onelogin.com"
+    client_id                = "5c1d7e8f-0a2b-4c3d-9e8f-7a6b5c4d3e2f"
+    client_secret_wo         = var.onelogin_client_secret
+    client_secret_wo_version = "1"
+    onelogin_account         = "https://example.onelogin.com"
   }
 }
 
@@ -177,9 +192,10 @@ resource "cloudflare_zero_trust_access_identity_provider" "pingone" {
   name       = "PingOne"
   type       = "pingone"
   config = {
-    client_id     = "e3b0c442-98fc-41c4-9afb-f4c8996fb924"
-    client_secret = var.pingone_client_secret
-    ping_env_id   = "2f5b7c1e-6d3a-4e8b-9c0f-1a2b3c4d5e6f"
+    client_id                = "e3b0c442-98fc-41c4-9afb-f4c8996fb924"
+    client_secret_wo         = var.pingone_client_secret
+    client_secret_wo_version = "1"
+    ping_env_id              = "2f5b7c1e-6d3a-4e8b-9c0f-1a2b3c4d5e6f"
   }
 }
 
@@ -189,8 +205,9 @@ resource "cloudflare_zero_trust_access_identity_provider" "yandex" {
   name       = "Yandex"
   type       = "yandex"
   config = {
-    client_id     = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
-    client_secret = var.yandex_client_secret
+    client_id                = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+    client_secret_wo         = var.yandex_client_secret
+    client_secret_wo_version = "1"
   }
 }
 

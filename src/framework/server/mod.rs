@@ -14,8 +14,9 @@ pub(crate) mod tests;
 pub use data_source::ReadDataSourceRequest;
 pub use list::ListResourceRequest;
 pub use resource::{
-    ApplyResourceChangeRequest, ApplyResourceChangeResponse, PlanResourceChangeRequest,
-    PlanResourceChangeResponse, ReadResourceRequest, ValidateResourceConfigRequest,
+    ApplyResourceChangeRequest, ApplyResourceChangeResponse, MoveResourceStateRequest,
+    PlanResourceChangeRequest, PlanResourceChangeResponse, ReadResourceRequest,
+    ValidateResourceConfigRequest,
 };
 
 use super::data_source::DataSource;

@@ -11,8 +11,9 @@ use crate::framework::resource::Resource;
 use crate::framework::resource::{
     ApplyResponse, CreateRequest, DeleteRequest, DeleteResponse, GenerateConfigRequest,
     GenerateConfigResponse, ImportRequest, ImportResponse, ModifyPlanRequest, ModifyPlanResponse,
-    ReadRequest, ReadResponse, UpdateRequest, UpgradeIdentityRequest, UpgradeIdentityResponse,
-    UpgradeStateRequest, UpgradeStateResponse, ValidateConfigRequest, ValidateConfigResponse,
+    MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse, UpdateRequest,
+    UpgradeIdentityRequest, UpgradeIdentityResponse, UpgradeStateRequest, UpgradeStateResponse,
+    ValidateConfigRequest, ValidateConfigResponse,
 };
 use crate::framework::schema::Schema;
 use crate::framework::value::Value;
@@ -76,6 +77,24 @@ pub struct ApplyResourceChangeRequest {
 
 /// Output of [`Server::apply_resource_change`].
 pub type ApplyResourceChangeResponse = ApplyResponse;
+
+/// Input to [`Server::move_resource_state`]: what Terraform knows of the state a `moved` block
+/// carries across resource types.
+#[derive(Debug, Clone)]
+pub struct MoveResourceStateRequest {
+    /// The provider the state comes from, e.g. `registry.terraform.io/cloudflare/cloudflare`.
+    pub source_provider_address: String,
+    /// The resource type the state comes from.
+    pub source_type_name: String,
+    /// The schema version the source state was written with.
+    pub source_schema_version: i64,
+    /// The source state as stored (JSON), in the source type's shape.
+    pub source_state_json: Vec<u8>,
+    /// Private data stored with the source state.
+    pub source_private: Vec<u8>,
+    /// The resource type the state moves to.
+    pub target_type_name: String,
+}
 
 /// Input to [`Server::read_resource`].
 pub type ReadResourceRequest = ReadRequest;
@@ -637,6 +656,129 @@ impl Server {
         if !response.diagnostics.has_errors() {
             // Whatever the resource did, configuration never holds these.
             response.config = config_from_state(&registered.schema, &response.config);
+        }
+        response
+    }
+
+    /// Whether any resource type accepts state from a `moved` block across types, which is
+    /// what the `move_resource_state` capability announces.
+    pub fn accepts_moves(&self) -> bool {
+        self.resources
+            .values()
+            .any(|registered| !registered.implementation.move_sources().is_empty())
+    }
+
+    /// Carries the state of another resource type into `target_type_name` for a `moved`
+    /// block: only from a source the target lists, and only into a wholly known state of the
+    /// target's current schema.
+    pub async fn move_resource_state(
+        &self,
+        request: MoveResourceStateRequest,
+    ) -> MoveStateResponse {
+        let mut response = MoveStateResponse::default();
+        let target = request.target_type_name.as_str();
+        let registered = match self.resource(target) {
+            Ok(registered) => registered,
+            Err(unknown) => {
+                response.diagnostics.push(unknown);
+                return response;
+            }
+        };
+        let source_type = request.source_type_name.as_str();
+        let source_provider = request.source_provider_address.as_str();
+        let sources = registered.implementation.move_sources();
+        if !sources
+            .iter()
+            .any(|source| source.matches(source_provider, source_type))
+        {
+            let accepted = if sources.is_empty() {
+                "none: it does not take over the state of other resource types".to_owned()
+            } else {
+                sources
+                    .iter()
+                    .map(|source| {
+                        let providers = source
+                            .providers
+                            .iter()
+                            .map(|p| format!("{p:?}"))
+                            .collect::<Vec<_>>()
+                            .join(" or ");
+                        format!("{} from provider {providers}", source.type_name)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            response.diagnostics.error(
+                "Unsupported Resource Move",
+                format!(
+                    "A `moved` block asks to move {source_type} of provider \
+                     {source_provider:?} to {target}. {target} accepts moves from: {accepted} \
+                     (any registry host). Move from one of these, or remove the resource from \
+                     state with `terraform state rm` and import it as {target}."
+                ),
+            );
+            return response;
+        }
+        if request.source_state_json.is_empty() {
+            response.diagnostics.error(
+                "Unsupported State Format",
+                format!(
+                    "The state of the {source_type} to move has no JSON form (it predates \
+                     Terraform 0.12). Remove it with `terraform state rm` and import it as \
+                     {target}."
+                ),
+            );
+            return response;
+        }
+        let source_state = match serde_json::from_slice(&request.source_state_json) {
+            Ok(state) => state,
+            Err(error) => {
+                // serde_json's message names positions and expectations, never the content.
+                response.diagnostics.error(
+                    "Invalid Stored State",
+                    format!("The state of the {source_type} to move is not valid JSON: {error}."),
+                );
+                return response;
+            }
+        };
+        tracing::debug!(
+            source_type,
+            source_provider,
+            target,
+            "moving resource state"
+        );
+        let move_request = MoveStateRequest {
+            source_provider_address: request.source_provider_address,
+            source_type_name: request.source_type_name,
+            source_schema_version: request.source_schema_version,
+            source_state,
+            source_private: request.source_private,
+        };
+        registered
+            .implementation
+            .move_state(&self.context(), move_request, &mut response)
+            .await;
+        if response.diagnostics.has_errors() {
+            response.state = Value::Null;
+            return response;
+        }
+        if response.state.is_null() {
+            response.diagnostics.error(
+                "Missing Moved State",
+                "The provider returned no state for the moved resource and no error. This is a \
+                 bug in the provider; please report it.",
+            );
+            return response;
+        }
+        response.state = null_write_only(&registered.schema, &response.state);
+        if let Some(path) = unknown_paths(&response.state).into_iter().next() {
+            response.diagnostics.attribute_error(
+                path,
+                "Invalid Moved State",
+                "The moved state holds an unknown value, which state cannot store. This is a bug \
+                 in the provider; please report it.",
+            );
+            response.state = Value::Null;
         }
         response
     }

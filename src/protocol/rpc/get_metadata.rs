@@ -8,7 +8,7 @@ impl ProviderService {
     pub(crate) fn get_metadata_rpc(&self) -> proto::get_metadata::Response {
         tracing::debug!(rpc = "GetMetadata", "handling");
         proto::get_metadata::Response {
-            server_capabilities: Some(server_capabilities()),
+            server_capabilities: Some(server_capabilities(&self.server)),
             resources: self
                 .server
                 .resource_schemas()

@@ -14,7 +14,7 @@ impl ProviderService {
             resource_schemas: self.server.resource_schemas().map(to_proto).collect(),
             data_source_schemas: self.server.data_source_schemas().map(to_proto).collect(),
             list_resource_schemas: self.server.list_resource_schemas().map(to_proto).collect(),
-            server_capabilities: Some(server_capabilities()),
+            server_capabilities: Some(server_capabilities(&self.server)),
             ..Default::default()
         }
     }

@@ -18,8 +18,9 @@ use crate::cloudflare::{Client, IdentityProvider, Scope};
 use crate::framework::resource::{
     Context, CreateRequest, CreateResponse, DeleteRequest, DeleteResponse, GenerateConfigRequest,
     GenerateConfigResponse, ImportRequest, ImportResponse, ModifyPlanRequest, ModifyPlanResponse,
-    ReadRequest, ReadResponse, UpdateRequest, UpdateResponse, UpgradeStateRequest,
-    UpgradeStateResponse, ValidateConfigRequest, ValidateConfigResponse,
+    MoveSource, MoveStateRequest, MoveStateResponse, ReadRequest, ReadResponse, UpdateRequest,
+    UpdateResponse, UpgradeStateRequest, UpgradeStateResponse, ValidateConfigRequest,
+    ValidateConfigResponse,
 };
 use crate::framework::{AttributePath, Diagnostic, Diagnostics, Resource, Schema, Value};
 use crate::resources::api_error::{self, Operation};
@@ -34,6 +35,17 @@ use std::time::Duration;
 
 /// The Terraform type name.
 pub const TYPE_NAME: &str = "cloudflare_zero_trust_access_identity_provider";
+
+/// The name Cloudflare's v4 provider gave this resource; a `moved` block from it converts the
+/// v4 state as a state upgrade does.
+pub const V4_TYPE_NAME: &str = "cloudflare_access_identity_provider";
+
+/// Where `moved` blocks may come from: the v4 type of Cloudflare's provider, or of this one
+/// (state whose provider was replaced with `terraform state replace-provider`).
+const MOVE_SOURCES: [MoveSource; 1] = [MoveSource {
+    type_name: V4_TYPE_NAME,
+    providers: &["cloudflare/cloudflare", "ferrotf/cloudflare-access"],
+}];
 
 /// How long a create that was already sent may still finish after Terraform asks the provider
 /// to stop; finishing it is how the new object gets into state instead of being orphaned.
@@ -414,6 +426,37 @@ impl Resource for ZeroTrustAccessIdentityProviderResource {
         }
     }
 
+    fn move_sources(&self) -> Vec<MoveSource> {
+        MOVE_SOURCES.to_vec()
+    }
+
+    async fn move_state(
+        &self,
+        _ctx: &Context,
+        request: MoveStateRequest,
+        response: &mut MoveStateResponse,
+    ) {
+        // v4 (terraform-plugin-sdk) never versioned this resource's schema.
+        if request.source_schema_version != 0 {
+            response.diagnostics.error(
+                "Unsupported State Version",
+                format!(
+                    "The {V4_TYPE_NAME} state to move was written with schema version {}, but \
+                     Cloudflare's v4 provider writes version 0, the only one this provider can \
+                     move. Remove it from state with `terraform state rm` and import it as \
+                     {TYPE_NAME}.",
+                    request.source_schema_version
+                ),
+            );
+            return;
+        }
+        let diagnostics = &mut response.diagnostics;
+        if let Some(state) = upgrade::upgrade(0, &request.source_state, diagnostics) {
+            response.state = state;
+            response.private = request.source_private;
+        }
+    }
+
     async fn import_state(
         &self,
         _ctx: &Context,
@@ -452,4 +495,91 @@ pub fn import_skeleton(scope: &Scope, id: &str) -> Value {
         ..IdentityProviderModel::default()
     }
     .to_value()
+}
+
+#[cfg(test)]
+mod move_tests {
+    use super::*;
+    use crate::framework::server::{MoveResourceStateRequest, Server};
+    use crate::provider::CloudflareProvider;
+    use std::sync::Arc;
+
+    fn request(provider: &str, type_name: &str, version: i64) -> MoveResourceStateRequest {
+        let v4 = serde_json::json!({
+            "id": "idp-1", "account_id": "acc", "zone_id": "", "name": "GitHub", "type": "github",
+            "config": [{"client_id": "cid", "client_secret": "*****", "api_token": "",
+                        "idp_public_cert": "", "sign_request": false}],
+            "scim_config": []
+        });
+        MoveResourceStateRequest {
+            source_provider_address: provider.into(),
+            source_type_name: type_name.into(),
+            source_schema_version: version,
+            source_state_json: serde_json::to_vec(&v4).unwrap(),
+            source_private: Vec::new(),
+            target_type_name: TYPE_NAME.into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn v4_state_moves_from_cloudflare_and_this_provider_only() {
+        let server = Server::new(Arc::new(CloudflareProvider::with_env(|_| None)));
+        assert!(server.accepts_moves());
+        for provider in [
+            "registry.terraform.io/cloudflare/cloudflare",
+            "registry.opentofu.org/cloudflare/cloudflare",
+            "registry.terraform.io/ferrotf/cloudflare-access",
+        ] {
+            let moved = server
+                .move_resource_state(request(provider, V4_TYPE_NAME, 0))
+                .await;
+            assert!(moved.diagnostics.is_empty(), "{provider}: {moved:?}");
+            let state = &moved.state;
+            assert_eq!(state.attr("id").as_str(), Some("idp-1"));
+            assert_eq!(state.attr("account_id").as_str(), Some("acc"));
+            assert!(state.attr("zone_id").is_null());
+            assert_eq!(state.attr("config").attr("client_id").as_str(), Some("cid"));
+            assert!(state.attr("config").attr("client_secret").is_null());
+            assert!(state.attr("config").attr("sign_request").is_null());
+            assert!(state.attr("scim_config").is_null());
+        }
+
+        let refused = server
+            .move_resource_state(request(
+                "registry.terraform.io/hashicorp/cloudflare",
+                V4_TYPE_NAME,
+                0,
+            ))
+            .await;
+        let detail = &refused.diagnostics.iter().next().unwrap().detail;
+        assert!(refused.state.is_null());
+        assert!(
+            detail.contains(
+                "cloudflare_access_identity_provider of provider \
+                 \"registry.terraform.io/hashicorp/cloudflare\""
+            ) && detail.contains(
+                "cloudflare_access_identity_provider from provider \"cloudflare/cloudflare\" or \
+                 \"ferrotf/cloudflare-access\""
+            ),
+            "{detail}"
+        );
+        let refused = server
+            .move_resource_state(request(
+                "registry.terraform.io/cloudflare/cloudflare",
+                "cloudflare_access_application",
+                0,
+            ))
+            .await;
+        assert_eq!(refused.diagnostics.len(), 1);
+        let refused = server
+            .move_resource_state(request(
+                "registry.terraform.io/cloudflare/cloudflare",
+                V4_TYPE_NAME,
+                1,
+            ))
+            .await;
+        let diagnostic = refused.diagnostics.iter().next().unwrap();
+        assert_eq!(diagnostic.summary, "Unsupported State Version");
+        assert!(refused.state.is_null());
+    }
 }

@@ -154,16 +154,21 @@ pub fn resource_schema() -> Schema {
             ],
             description: "A Cloudflare Zero Trust Access identity provider: a login method \
                           (one-time PIN, SAML, OIDC, Azure AD, Okta, GitHub, ...) for Access \
-                          applications. The client secret is sent to Cloudflare but never read \
-                          back; after an import, set config.client_secret in configuration and the \
-                          next apply sends it."
+                          applications. Give an OAuth client secret as config.client_secret_wo \
+                          with config.client_secret_wo_version (Terraform 1.11 or later): it is \
+                          sent to Cloudflare and never stored in state or plan files. \
+                          config.client_secret, the form Cloudflare's v5 provider uses, keeps \
+                          it in state."
                 .into(),
             markdown_description: "A Cloudflare Zero Trust Access identity provider: a login \
                                    method (one-time PIN, SAML, OIDC, Azure AD, Okta, GitHub, \
-                                   ...) for Access applications.\n\nThe client secret is sent to \
-                                   Cloudflare but never read back; after an import, set \
-                                   `config.client_secret` in configuration and the next apply \
-                                   sends it."
+                                   ...) for Access applications.\n\nGive an OAuth client secret \
+                                   as `config.client_secret_wo` with \
+                                   `config.client_secret_wo_version` (Terraform 1.11 or later): \
+                                   it is sent to Cloudflare and never stored in state or plan \
+                                   files. `config.client_secret`, the form Cloudflare's v5 \
+                                   provider uses, keeps it in state. Cloudflare never returns \
+                                   the secret, so an import leaves it unset."
                 .into(),
             ..Block::default()
         },
