@@ -8,7 +8,7 @@ use super::*;
 use crate::support::{acceptance, render};
 use serde_json::json;
 
-/// The v4 resources of `tests/testdata/moved/v4.tfstate`, by name.
+/// The v4 resources of `tests/testdata/moved/v4.state.json`, by name.
 const NAMES: [&str; 4] = ["pin", "github", "saml", "azure"];
 
 /// A SAML signing certificate in the base64 form without PEM armour.
@@ -57,7 +57,7 @@ fn moved_from_v4(t: &Acc, source_provider: &str) {
                                "secret": SCIM_SECRET}}),
     );
     let state = render(
-        &testdata("moved/v4.tfstate"),
+        &testdata("moved/v4.state.json"),
         &[
             ("account_id", account),
             ("source_provider", source_provider),
