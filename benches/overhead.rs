@@ -15,6 +15,8 @@
 //! provider: `cargo build --release -p cloudflare-mock --bins`. Terraform comes from
 //! `TF_ACC_TERRAFORM_PATH`, else `PATH`, else `.tools/terraform-1.15.5/terraform`.
 
+#[path = "support/terraform.rs"]
+mod terraform;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -23,12 +25,12 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
+use terraform::{locate_terraform, terraform_version};
 
 use cloudflare_mock::{DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access");
 const MOCK_BINARY_NAME: &str = "cloudflare-mock";
-const INSTALLED_TERRAFORM: &str = ".tools/terraform-1.15.5/terraform";
 const DEFAULT_N: usize = 200;
 const DEFAULT_RUNS: usize = 3;
 /// How often the watcher samples memory. Short enough to see the provider of a sub-second
@@ -537,46 +539,6 @@ impl Bench {
             first_instance,
         }
     }
-}
-
-fn locate_terraform() -> PathBuf {
-    if let Some(explicit) = std::env::var_os("TF_ACC_TERRAFORM_PATH").filter(|v| !v.is_empty()) {
-        return PathBuf::from(explicit);
-    }
-    if let Some(path) = std::env::var_os("PATH") {
-        if let Some(found) = std::env::split_paths(&path)
-            .map(|dir| dir.join("terraform"))
-            .find(|candidate| candidate.is_file())
-        {
-            return found;
-        }
-    }
-    let installed = Path::new(env!("CARGO_MANIFEST_DIR")).join(INSTALLED_TERRAFORM);
-    assert!(
-        installed.is_file(),
-        "no Terraform: set TF_ACC_TERRAFORM_PATH, put terraform on PATH, or run \
-         scripts/install-terraform"
-    );
-    installed
-}
-
-fn terraform_version(terraform: &Path) -> String {
-    let output = Command::new(terraform)
-        .args(["version", "-json"])
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .env("CHECKPOINT_DISABLE", "1")
-        .output()
-        .unwrap_or_else(|err| panic!("cannot run {}: {err}", terraform.display()));
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "`{} version -json` did not print JSON ({err})",
-            terraform.display()
-        )
-    });
-    json["terraform_version"]
-        .as_str()
-        .unwrap_or("unknown")
-        .to_owned()
 }
 
 fn cli_config(provider_dir: &Path) -> String {

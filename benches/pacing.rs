@@ -14,17 +14,19 @@
 //! `cargo build --release -p cloudflare-mock --bins`. Terraform comes from
 //! `TF_ACC_TERRAFORM_PATH`, else `PATH`, else `.tools/terraform-1.15.5/terraform`.
 
+#[path = "support/terraform.rs"]
+mod terraform;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use terraform::{locate_terraform, terraform_version};
 
 use cloudflare_mock::{DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN};
 
 const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access");
 const MOCK_BINARY_NAME: &str = "cloudflare-mock";
-const INSTALLED_TERRAFORM: &str = ".tools/terraform-1.15.5/terraform";
 const PLAN_SIZES: [usize; 3] = [5, 40, 200];
 const APPLY_SIZE: usize = 200;
 const DEFAULT_RUNS: usize = 5;
@@ -280,41 +282,6 @@ impl Pair {
             list(&self.off)
         );
     }
-}
-
-fn locate_terraform() -> PathBuf {
-    if let Some(explicit) = std::env::var_os("TF_ACC_TERRAFORM_PATH").filter(|v| !v.is_empty()) {
-        return PathBuf::from(explicit);
-    }
-    if let Some(path) = std::env::var_os("PATH") {
-        if let Some(found) = std::env::split_paths(&path)
-            .map(|dir| dir.join("terraform"))
-            .find(|candidate| candidate.is_file())
-        {
-            return found;
-        }
-    }
-    let installed = Path::new(env!("CARGO_MANIFEST_DIR")).join(INSTALLED_TERRAFORM);
-    assert!(
-        installed.is_file(),
-        "no Terraform: set TF_ACC_TERRAFORM_PATH, put terraform on PATH, or run \
-         scripts/install-terraform"
-    );
-    installed
-}
-
-fn terraform_version(terraform: &Path) -> String {
-    let output = Command::new(terraform)
-        .args(["version", "-json"])
-        .env("TF_CLI_CONFIG_FILE", "/dev/null")
-        .env("CHECKPOINT_DISABLE", "1")
-        .output()
-        .expect("terraform version");
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_default();
-    json["terraform_version"]
-        .as_str()
-        .unwrap_or("unknown")
-        .to_owned()
 }
 
 fn main() {
