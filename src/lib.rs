@@ -10,6 +10,9 @@
 
 mod proto;
 
+#[cfg(test)]
+pub(crate) mod fuzzing;
+
 pub mod cloudflare;
 pub mod data_sources;
 pub mod framework;
