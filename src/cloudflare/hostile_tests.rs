@@ -509,3 +509,74 @@ async fn redirects_are_refused_and_the_other_host_gets_nothing() {
         "redirects: {refused} calls refused, 0 requests reached the other host; e.g. {sample}"
     );
 }
+
+/// The response decoder (envelope, identity provider, error envelope) on random, mutated and
+/// hostile bodies: errors or values, never a panic; an error never quotes the credentials.
+#[test]
+fn fuzz_api_response_decoder() {
+    use super::client::{ApiRequest, RawResponse};
+    use crate::fuzzing::{self, Verdict};
+    use rand::Rng;
+
+    let valid_one = serde_json::json!({
+        "success": true, "errors": [], "messages": [{"code": 1000, "message": "ok"}],
+        "result": {
+            "id": "f174e90a-fafe-4643-bbbc-4a0ed4fc8415", "name": "Azure", "type": "azureAD",
+            "config": {
+                "client_id": "cid", "claims": ["email"], "conditional_access_enabled": false,
+                "header_attributes": [{"attribute_name": "a", "header_name": "X-A"}]
+            },
+            "scim_config": {"enabled": true, "secret": "*****", "user_deprovision": true}
+        }
+    })
+    .to_string();
+    let valid_list = format!(
+        "{{\"success\":true,\"errors\":null,\"result\":[{}],\"result_info\":{{\"page\":1,\"per_page\":50,\"total_pages\":3}}}}",
+        serde_json::from_str::<serde_json::Value>(&valid_one).unwrap()["result"]
+    );
+    let valid_error = format!(
+        "{{\"success\":false,\"errors\":[{{\"code\":10000,\"message\":\"bad {TOKEN}\",\"error_chain\":[{{\"code\":6003,\"message\":\"x\"}}]}},\"plain\"]}}"
+    );
+    let client = client_with(
+        "http://127.0.0.1:9/client/v4",
+        Auth::Token(TOKEN.into()),
+        DEFAULT_REQUEST_TIMEOUT,
+        RetryPolicy::none(),
+    );
+    fuzzing::run("API response decoder", move |rng| {
+        let body = match rng.random_range(0..40) {
+            0..=7 => fuzzing::bytes(rng, 96),
+            8..=38 => {
+                let base = [&valid_one, &valid_list, &valid_error][rng.random_range(0..3)];
+                fuzzing::mutate(rng, base.as_bytes())
+            }
+            _ => {
+                let levels = rng.random_range(1..100_000);
+                format!("{{\"result\":{}", "{\"a\":[".repeat(levels)).into_bytes()
+            }
+        };
+        let request = ApiRequest::new(reqwest::Method::GET, vec!["accounts", ACCOUNT]);
+        let response = RawResponse {
+            status: [200, 400, 404, 429, 500][rng.random_range(0..5)],
+            headers: Default::default(),
+            body,
+        };
+        let one = client.decode::<IdentityProvider>(&request, &response, 1);
+        let many = client.decode::<Vec<IdentityProvider>>(&request, &response, 1);
+        let _ = super::envelope::ErrorEnvelope::parse(&response.body);
+        for text in [
+            one.as_ref().err().map(ToString::to_string),
+            many.as_ref().err().map(ToString::to_string),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(!text.contains(TOKEN), "an error quoted the token: {text}");
+        }
+        if one.is_ok() || many.is_ok() {
+            Verdict::Accepted
+        } else {
+            Verdict::Rejected
+        }
+    });
+}
