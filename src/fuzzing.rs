@@ -12,6 +12,8 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use crate::framework::{Number, Type, Value};
+
 /// Default time per target: small enough for every CI run.
 const DEFAULT_SECONDS: f64 = 3.0;
 
@@ -185,4 +187,71 @@ pub(crate) fn text(rng: &mut StdRng, max_len: usize, alphabet: &str) -> String {
             }
         })
         .collect()
+}
+
+/// A random, mostly valid value of `ty`, at most `depth` levels deep.
+pub(crate) fn value_of(rng: &mut StdRng, ty: &Type, depth: u32) -> Value {
+    if rng.random_bool(0.1) {
+        return Value::Null;
+    }
+    match ty {
+        Type::Bool => Value::Bool(rng.random()),
+        Type::Number => Value::Number(match rng.random_range(0..3) {
+            0 => Number::from(rng.random::<i64>()),
+            1 => Number::from(rng.random::<f64>() * 1e6),
+            _ => Number::parse("123456789012345678901234567890.5").expect("a decimal"),
+        }),
+        Type::String => Value::String(text(rng, 12, "abc/%é\"\\\u{0}")),
+        Type::List(element) | Type::Set(element) => {
+            let items = if depth == 0 {
+                Vec::new()
+            } else {
+                (0..rng.random_range(0..3))
+                    .map(|_| value_of(rng, element, depth - 1))
+                    .collect()
+            };
+            if matches!(ty, Type::List(_)) {
+                Value::List(items)
+            } else {
+                // Sets hold distinct elements.
+                let mut distinct: Vec<Value> = Vec::new();
+                for item in items {
+                    if !distinct.contains(&item) {
+                        distinct.push(item);
+                    }
+                }
+                Value::Set(distinct)
+            }
+        }
+        Type::Map(element) => Value::Map(if depth == 0 {
+            Default::default()
+        } else {
+            (0..rng.random_range(0..3))
+                .map(|i| (format!("k{i}"), value_of(rng, element, depth - 1)))
+                .collect()
+        }),
+        Type::Object { attributes, .. } => Value::Object(
+            attributes
+                .iter()
+                .map(|(name, ty)| {
+                    let value = if depth == 0 {
+                        Value::Null
+                    } else {
+                        value_of(rng, ty, depth - 1)
+                    };
+                    (name.clone(), value)
+                })
+                .collect(),
+        ),
+        Type::Tuple(elements) => Value::Tuple(
+            elements
+                .iter()
+                .map(|ty| value_of(rng, ty, depth.saturating_sub(1)))
+                .collect(),
+        ),
+        Type::Dynamic => Value::Dynamic(
+            Box::new(Type::String),
+            Box::new(Value::String("dyn".into())),
+        ),
+    }
 }

@@ -6,8 +6,8 @@ use rand::rngs::StdRng;
 use rand::Rng;
 
 use super::{json, msgpack};
-use crate::framework::{Number, Type, Value};
-use crate::fuzzing::{self, Verdict};
+use crate::framework::Type;
+use crate::fuzzing::{self, value_of, Verdict};
 
 /// The resource's own value type: the shape Terraform sends most.
 fn resource_type() -> Type {
@@ -16,73 +16,6 @@ fn resource_type() -> Type {
         .expect("at least one resource")
         .schema()
         .value_type()
-}
-
-/// A random, mostly valid value of `ty`, at most `depth` levels deep.
-fn value_of(rng: &mut StdRng, ty: &Type, depth: u32) -> Value {
-    if rng.random_bool(0.1) {
-        return Value::Null;
-    }
-    match ty {
-        Type::Bool => Value::Bool(rng.random()),
-        Type::Number => Value::Number(match rng.random_range(0..3) {
-            0 => Number::from(rng.random::<i64>()),
-            1 => Number::from(rng.random::<f64>() * 1e6),
-            _ => Number::parse("123456789012345678901234567890.5").expect("a decimal"),
-        }),
-        Type::String => Value::String(fuzzing::text(rng, 12, "abc/%é\"\\\u{0}")),
-        Type::List(element) | Type::Set(element) => {
-            let items = if depth == 0 {
-                Vec::new()
-            } else {
-                (0..rng.random_range(0..3))
-                    .map(|_| value_of(rng, element, depth - 1))
-                    .collect()
-            };
-            if matches!(ty, Type::List(_)) {
-                Value::List(items)
-            } else {
-                // Sets hold distinct elements.
-                let mut distinct: Vec<Value> = Vec::new();
-                for item in items {
-                    if !distinct.contains(&item) {
-                        distinct.push(item);
-                    }
-                }
-                Value::Set(distinct)
-            }
-        }
-        Type::Map(element) => Value::Map(if depth == 0 {
-            Default::default()
-        } else {
-            (0..rng.random_range(0..3))
-                .map(|i| (format!("k{i}"), value_of(rng, element, depth - 1)))
-                .collect()
-        }),
-        Type::Object { attributes, .. } => Value::Object(
-            attributes
-                .iter()
-                .map(|(name, ty)| {
-                    let value = if depth == 0 {
-                        Value::Null
-                    } else {
-                        value_of(rng, ty, depth - 1)
-                    };
-                    (name.clone(), value)
-                })
-                .collect(),
-        ),
-        Type::Tuple(elements) => Value::Tuple(
-            elements
-                .iter()
-                .map(|ty| value_of(rng, ty, depth.saturating_sub(1)))
-                .collect(),
-        ),
-        Type::Dynamic => Value::Dynamic(
-            Box::new(Type::String),
-            Box::new(Value::String("dyn".into())),
-        ),
-    }
 }
 
 /// msgpack: a value whose type is "dynamic" at every level, `levels` deep.

@@ -105,7 +105,8 @@ mod tests {
                     String::from_utf8_lossy(&mutated).into_owned()
                 }
                 _ => {
-                    let discriminator = ["accounts", "zones", "account", ""][rng.random_range(0..4)];
+                    let discriminator =
+                        ["accounts", "zones", "account", ""][rng.random_range(0..4)];
                     let owner = fuzzing::text(rng, 40, "0123456789abcdef%/");
                     let id = fuzzing::text(rng, 40, "abc-%2F/é");
                     format!("{discriminator}/{owner}/{id}")
