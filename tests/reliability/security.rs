@@ -1,0 +1,1 @@
+//! Security checks: placeholder replaced below.
