@@ -245,7 +245,12 @@ impl RssSampler {
 
 fn status_kib(status: &str, key: &str) -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with(key))?;
-    line[key.len()..].trim().trim_end_matches("kB").trim().parse().ok()
+    line[key.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// One apply of one identity provider against `server`, with the credentials in `env`; returns
@@ -283,7 +288,10 @@ fn apply_against(server: &RawServer, env: &[(&str, &str)]) -> (Output, Duration,
     assert!(!output.timed_out, "the apply did not end:\n{output}");
     assert!(took < APPLY_BOUND, "the apply took {took:?}:\n{output}");
     let text = output.combined();
-    assert!(!text.contains("panicked"), "the provider panicked:\n{output}");
+    assert!(
+        !text.contains("panicked"),
+        "the provider panicked:\n{output}"
+    );
     (output, took, peak)
 }
 
@@ -297,7 +305,10 @@ fn flat(output: &Output) -> String {
 }
 
 fn token_env() -> Vec<(&'static str, &'static str)> {
-    vec![("CLOUDFLARE_API_TOKEN", "hostile-api-token-0123456789abcdef0123456789")]
+    vec![(
+        "CLOUDFLARE_API_TOKEN",
+        "hostile-api-token-0123456789abcdef0123456789",
+    )]
 }
 
 /// A 1 GiB body, chunked and announced, and JSON nested 100,000 deep: each apply fails with the
@@ -307,10 +318,7 @@ fn token_env() -> Vec<(&'static str, &'static str)> {
 fn floods_and_deep_nesting_fail_cleanly_with_bounded_memory() {
     let baseline_server = RawServer::start(Answer::SmallError);
     let (output, took, baseline) = apply_against(&baseline_server, &token_env());
-    assert!(
-        output.combined().contains("400 Bad Request"),
-        "{output}"
-    );
+    assert!(output.combined().contains("400 Bad Request"), "{output}");
     println!(
         "baseline (400 answer): apply failed after {:.1}s, provider peak RSS {} KiB",
         took.as_secs_f64(),
@@ -357,10 +365,16 @@ fn redirects_to_another_host_get_no_credentials() {
     let elsewhere = RawServer::start(Answer::SmallError);
     let server = RawServer::start(Answer::Redirect(elsewhere.port));
     let credentials: [&[(&str, &str)]; 3] = [
-        &[("CLOUDFLARE_API_TOKEN", "redirect-token-0123456789abcdef0123456789abc")],
+        &[(
+            "CLOUDFLARE_API_TOKEN",
+            "redirect-token-0123456789abcdef0123456789abc",
+        )],
         &[
             ("CLOUDFLARE_EMAIL", "ops@example.com"),
-            ("CLOUDFLARE_API_KEY", "0123456789abcdef0123456789abcdef01234"),
+            (
+                "CLOUDFLARE_API_KEY",
+                "0123456789abcdef0123456789abcdef01234",
+            ),
         ],
         &[(
             "CLOUDFLARE_API_USER_SERVICE_KEY",
@@ -382,7 +396,8 @@ fn redirects_to_another_host_get_no_credentials() {
     assert!(!heads.is_empty());
     let elsewhere_requests = elsewhere.requests.load(Ordering::Relaxed);
     assert_eq!(
-        elsewhere_requests, 0,
+        elsewhere_requests,
+        0,
         "the other host received requests: {:?}",
         elsewhere.heads.lock().unwrap()
     );
