@@ -45,14 +45,14 @@ fn deep_list_msgpack(levels: usize) -> Vec<u8> {
 
 /// An input for `ty`'s decoders: noise, a mutation of a real encoding, or a hostile shape.
 fn msgpack_input(rng: &mut StdRng, ty: &Type) -> Vec<u8> {
-    match rng.random_range(0..10) {
-        0..=2 => fuzzing::bytes(rng, 64),
-        3..=7 => {
+    match rng.random_range(0..50) {
+        0..=14 => fuzzing::bytes(rng, 64),
+        15..=44 => {
             let value = value_of(rng, ty, 4);
             let valid = msgpack::encode(&value, ty).unwrap_or_default();
             fuzzing::mutate(rng, &valid)
         }
-        8 => deep_dynamic_msgpack(rng.random_range(1..100_000)),
+        45..=46 => deep_dynamic_msgpack(rng.random_range(1..100_000)),
         _ => {
             // Announced lengths far beyond the input.
             let mut out = vec![[0xdd, 0xdf, 0xdb, 0xc6][rng.random_range(0..4)]];
@@ -64,10 +64,10 @@ fn msgpack_input(rng: &mut StdRng, ty: &Type) -> Vec<u8> {
 }
 
 fn json_input(rng: &mut StdRng, ty: &Type) -> Vec<u8> {
-    match rng.random_range(0..10) {
-        0..=1 => fuzzing::bytes(rng, 64),
-        2 => fuzzing::text(rng, 64, "{}[]\",:0123456789.eE+-truefalsnl\\u ").into_bytes(),
-        3..=8 => {
+    match rng.random_range(0..50) {
+        0..=9 => fuzzing::bytes(rng, 64),
+        10..=14 => fuzzing::text(rng, 64, "{}[]\",:0123456789.eE+-truefalsnl\\u ").into_bytes(),
+        15..=48 => {
             let value = value_of(rng, ty, 4);
             // JSON has no unknowns; a value it cannot hold just gives an empty start.
             let valid = json::encode(&value, ty).unwrap_or_default();
