@@ -61,83 +61,113 @@ impl fmt::Debug for IdentityProvider {
     }
 }
 
-/// The fields of an identity provider's `config`, in one place. Each is listed with its API
-/// type and how it travels:
+/// The fields of an identity provider's `config`, in one place. Each row is a field's
+/// description (the documentation users read, also in the provider's docs), its name, its API
+/// type, how it travels:
 ///
 /// - `plain`: read and written as is;
 /// - `secret`: written, rarely read back, never shown;
 /// - `prompt`: a value the API spells one way but matches without regard to case;
 /// - `header_attributes`: a list of objects;
-/// - `read_only`: set by Cloudflare, so it has no place in a write body.
+/// - `read_only`: set by Cloudflare, so it has no place in a write body;
+///
+/// and, marked `(api_default)`, whether Cloudflare fills in a value when a write leaves it out.
 ///
 /// `identity_provider_config_fields!(then! { prefix })` calls `then! { prefix <the list> }`,
 /// which builds from it what it needs: here the read struct and the write body, in the
-/// resource its model and both conversions.
+/// resource its schema, its model and both conversions.
 #[macro_export]
 macro_rules! identity_provider_config_fields {
     ($then:ident! { $($prefix:tt)* }) => {
         $then! {
             $($prefix)*
-            /// Extra OIDC claims to request.
+            /// Extra claims to request from the identity provider and pass on in the Access token.
+            /// Used by `azureAD`, `centrify`, `google`, `google-apps`, `oidc`, `okta`, `onelogin`
+            /// and `pingone`.
             claims: Vec<String> [plain],
-            /// OAuth client ID.
+            /// The OAuth client (application) ID registered with the identity provider. Used by the
+            /// OAuth-based types (`azureAD`, `centrify`, `facebook`, `github`, `google`,
+            /// `google-apps`, `linkedin`, `oidc`, `okta`, `onelogin`, `pingone`, `yandex`).
             client_id: String [plain],
-            /// OAuth client secret. Write-only in practice: reads usually leave it out.
+            /// The OAuth client secret. Used by the OAuth-based types (`azureAD`, `centrify`,
+            /// `facebook`, `github`, `google`, `google-apps`, `linkedin`, `oidc`, `okta`,
+            /// `onelogin`, `pingone`, `yandex`).
             client_secret: String [secret],
-            /// Azure AD: use conditional access.
+            /// Load Azure AD authentication contexts so Access policies can require them. Only for
+            /// `type = "azureAD"`.
             conditional_access_enabled: bool [plain],
-            /// Azure AD directory (tenant) ID.
+            /// The Azure AD directory (tenant) ID. Only for `type = "azureAD"`.
             directory_id: String [plain],
-            /// Claim that carries the user's email.
+            /// The claim in the ID token that holds the user's email address. Used by `azureAD`,
+            /// `centrify`, `google`, `google-apps`, `oidc`, `okta`, `onelogin` and `pingone`.
             email_claim_name: String [plain],
-            /// Azure AD login prompt (`login`, `select_account`, `none`).
+            /// What Azure AD asks the user at sign-in: `login` always asks for credentials (no
+            /// single sign-on), `select_account` lets the user pick an account, `none` never
+            /// prompts and fails if single sign-on is not possible. One of `"login"`,
+            /// `"select_account"`, `"none"` (any case). Only for `type = "azureAD"`.
             prompt: String [prompt],
-            /// Azure AD: fetch group membership.
+            /// Load the user's Azure AD groups so Access policies can use them. Only for `type =
+            /// "azureAD"`.
             support_groups: bool [plain],
-            /// Centrify account URL.
+            /// The Centrify account URL. Only for `type = "centrify"`.
             centrify_account: String [plain],
-            /// Centrify application ID.
+            /// The Centrify application ID. Only for `type = "centrify"`.
             centrify_app_id: String [plain],
-            /// Google Workspace domain.
+            /// The Google Workspace domain users sign in with, e.g. `example.com`. Only for `type =
+            /// "google-apps"`.
             apps_domain: String [plain],
-            /// OIDC authorization endpoint.
+            /// The identity provider's authorization endpoint URL. Only for `type = "oidc"`.
             auth_url: String [plain],
-            /// OIDC JWKS endpoint.
+            /// The identity provider's JWKS URL, whose keys verify token signatures. Only for `type
+            /// = "oidc"`.
             certs_url: String [plain],
-            /// OIDC token endpoint.
-            token_url: String [plain],
-            /// OIDC scopes.
-            scopes: Vec<String> [plain],
-            /// OIDC: use PKCE.
+            /// Use Proof Key for Code Exchange (PKCE) in the authorization code flow. Meant for
+            /// `oidc`.
             pkce_enabled: bool [plain],
-            /// Okta authorization server ID.
+            /// The OAuth scopes to request, e.g. `["openid", "email", "profile"]`. Only for `type =
+            /// "oidc"`.
+            scopes: Vec<String> [plain],
+            /// The identity provider's token endpoint URL. Only for `type = "oidc"`.
+            token_url: String [plain],
+            /// The Okta authorization server ID, when not the default one. Only for `type =
+            /// "okta"`.
             authorization_server_id: String [plain],
-            /// Okta account URL.
+            /// The Okta organization URL, e.g. `https://example.okta.com`. Only for `type =
+            /// "okta"`.
             okta_account: String [plain],
-            /// OneLogin account URL.
+            /// The OneLogin account URL. Only for `type = "onelogin"`.
             onelogin_account: String [plain],
-            /// PingOne environment ID.
+            /// The PingOne environment ID. Only for `type = "pingone"`.
             ping_env_id: String [plain],
-            /// SAML attributes to pass through.
+            /// SAML attribute names to copy into the Access token, for use in policy rules. Only
+            /// for `type = "saml"`.
             attributes: Vec<String> [plain],
-            /// SAML IdP signing certificates (PEM).
-            idp_public_certs: Vec<String> [plain],
-            /// SAML attribute carrying the user's email.
+            /// The SAML attribute that holds the user's email address. Only for `type = "saml"`.
             email_attribute_name: String [plain],
-            /// SAML IdP entity ID.
-            issuer_url: String [plain],
-            /// SAML single sign-on URL.
-            sso_target_url: String [plain],
-            /// SAML attributes to copy into request headers.
+            /// SAML attributes that Access passes to the origin as request headers. Only for `type
+            /// = "saml"`.
             header_attributes: Vec<HeaderAttribute> [header_attributes],
-            /// SAML: sign authentication requests.
+            /// The identity provider's X.509 signing certificates (PEM), used to verify SAML
+            /// responses. Only for `type = "saml"`.
+            idp_public_certs: Vec<String> [plain],
+            /// The identity provider's entity ID (issuer URL). Only for `type = "saml"`.
+            issuer_url: String [plain],
+            /// Sign SAML authentication requests with Access's key (the public key is published on
+            /// the Access certs endpoint). Unset and `false` mean the same. Only for `type =
+            /// "saml"`.
             sign_request: bool [plain],
-            /// SAML: encrypt assertions (needs a certificate set).
-            enable_encryption: bool [plain],
-            /// Read-only callback URL that Cloudflare assigns.
+            /// The URL that SAML authentication requests are sent to. Only for `type = "saml"`.
+            sso_target_url: String [plain],
+            /// Ask the identity provider to encrypt SAML assertions with the certificate set named
+            /// by `saml_certificate_set_id`. When unset, Cloudflare's value is kept. For `type =
+            /// "saml"`.
+            enable_encryption: bool [plain] (api_default),
+            /// The callback URL to register with the identity provider, assigned by Cloudflare
+            /// (`https://<team>.cloudflareaccess.com/cdn-cgi/access/callback`).
             redirect_url: String [read_only],
-            /// `cloudflare` type: only allow members of the account.
-            restrict_to_account_members: bool [plain],
+            /// Only let members of the Cloudflare account sign in. When unset, Cloudflare's value
+            /// is kept. For `type = "cloudflare"`.
+            restrict_to_account_members: bool [plain] (api_default),
         }
     };
 }
@@ -173,7 +203,8 @@ macro_rules! api_structs {
         }
     };
     (@next $read_meta:tt $read_name:ident [$($read:tt)*] $write_meta:tt $write_name:ident [$($write:tt)*]
-        $(#[$doc:meta])* $field:ident : $ty:ty [read_only $($secret:ident)?], $($rest:tt)*
+        $(#[$doc:meta])* $field:ident : $ty:ty [read_only $($secret:ident)?] $(($default:ident))?,
+        $($rest:tt)*
     ) => {
         api_structs! {
             @next
@@ -185,7 +216,7 @@ macro_rules! api_structs {
         }
     };
     (@next $read_meta:tt $read_name:ident [$($read:tt)*] $write_meta:tt $write_name:ident [$($write:tt)*]
-        $(#[$doc:meta])* $field:ident : $ty:ty [$kind:ident], $($rest:tt)*
+        $(#[$doc:meta])* $field:ident : $ty:ty [$kind:ident] $(($default:ident))?, $($rest:tt)*
     ) => {
         api_structs! {
             @next
@@ -234,18 +265,25 @@ macro_rules! identity_provider_scim_fields {
     ($then:ident! { $($prefix:tt)* }) => {
         $then! {
             $($prefix)*
-            /// Whether SCIM provisioning is on.
-            enabled: bool [plain],
-            /// `automatic`, `reauth` or `no_action`.
-            identity_update_behavior: String [identity_update_behavior],
-            /// Remove seats of deprovisioned users.
-            seat_deprovision: bool [plain],
-            /// Revoke sessions of deprovisioned users.
-            user_deprovision: bool [plain],
-            /// Read-only SCIM endpoint for this provider.
+            /// Turn SCIM provisioning on. The first time it is turned on, Cloudflare issues
+            /// `secret`.
+            enabled: bool [plain] (api_default),
+            /// How a SCIM event changes a user's identity for policy evaluation: `automatic`
+            /// updates it and adds fields from the SCIM user; `reauth` makes the user sign in again
+            /// after group changes (the identity then has no SCIM fields); `no_action` leaves
+            /// identities alone. One of `"automatic"`, `"reauth"`, `"no_action"` (any case).
+            identity_update_behavior: String [identity_update_behavior] (api_default),
+            /// The base URL of Cloudflare's SCIM 2.0 endpoint for this identity provider.
             scim_base_url: String [read_only],
-            /// Read-only SCIM bearer secret; in the clear only in the response that enables SCIM.
+            /// Remove a user's Zero Trust seat when the identity provider deprovisions them.
+            /// Requires `user_deprovision = true`.
+            seat_deprovision: bool [plain] (api_default),
+            /// The bearer token the identity provider uses to call the SCIM endpoint. Cloudflare
+            /// shows it only once, when SCIM is first turned on.
             secret: String [read_only secret],
+            /// Revoke a user's Access and Gateway sessions when the identity provider deprovisions
+            /// them.
+            user_deprovision: bool [plain] (api_default),
         }
     };
 }
