@@ -22,45 +22,6 @@ pub(crate) const LIST_PAGE_SIZE: u64 = 50;
 /// page cannot keep the client busy forever (50 000 objects is far beyond any real account).
 pub(crate) const MAX_LIST_PAGES: u64 = 1000;
 
-/// An identity provider as the API returns it.
-///
-/// Every field is optional because reads of real accounts have shown all sorts of partial
-/// objects; keys the API adds that are not modelled here are ignored.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct IdentityProvider {
-    /// Server-generated UUID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Display name on the Access login page.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The provider type as the API spells it (`onetimepin`, `azureAD`, `google-apps`, ...).
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// Type-specific settings. A missing or `null` config reads as an empty one.
-    #[serde(deserialize_with = "null_as_default")]
-    pub config: IdentityProviderConfig,
-    /// SCIM provisioning settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scim_config: Option<ScimConfig>,
-    /// Set on objects that cannot be changed or deleted through the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read_only: Option<bool>,
-    /// The SAML certificate set used for assertion encryption.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub saml_certificate_set_id: Option<String>,
-    /// Read-only details of that certificate set, kept as raw JSON.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub saml_certificate_set: Option<serde_json::Value>,
-}
-
-impl fmt::Debug for IdentityProvider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_redacted("IdentityProvider", self, f)
-    }
-}
-
 /// The fields of an identity provider's `config`, in one place. Each row is a field's
 /// description (the documentation users read, also in the provider's docs), its name, its API
 /// type, how it travels:
@@ -174,11 +135,20 @@ macro_rules! identity_provider_config_fields {
 
 /// Builds an API object's read struct (every field, each optional) and its write body (every
 /// field but the read-only ones, each a [`Field`]) from a field list, one field at a time;
-/// `Debug` for both hides secrets.
+/// `Debug` for both hides secrets. Besides the kinds of the `config` list, a field can be a
+/// nested `object` written as the body type named after it (`always object` when every read
+/// has one).
 macro_rules! api_structs {
+    (read [$($read_meta:tt)*] $read_name:ident, write [$($write_meta:tt)*] $write_name:ident;
+        $($rows:tt)*
+    ) => {
+        api_structs! {
+            @next [[$($read_meta)*] $read_name [] [$($write_meta)*] $write_name []] $($rows)*
+        }
+    };
     // Done: emit both structs.
-    (@next [$(#[$read_meta:meta])*] $read_name:ident [$($read:tt)*]
-        [$(#[$write_meta:meta])*] $write_name:ident [$($write:tt)*]
+    (@next [[$(#[$read_meta:meta])*] $read_name:ident [$($read:tt)*]
+        [$(#[$write_meta:meta])*] $write_name:ident [$($write:tt)*]]
     ) => {
         $(#[$read_meta])*
         #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -202,47 +172,59 @@ macro_rules! api_structs {
             }
         }
     };
-    (@next $read_meta:tt $read_name:ident [$($read:tt)*] $write_meta:tt $write_name:ident [$($write:tt)*]
-        $(#[$doc:meta])* $field:ident : $ty:ty [read_only $($secret:ident)?] $(($default:ident))?,
-        $($rest:tt)*
+    // Adds one field's part of the read struct and of the write body.
+    (@push [$read_meta:tt $read_name:ident [$($read:tt)*] $write_meta:tt $write_name:ident
+        [$($write:tt)*]] [$($read_field:tt)*] [$($write_field:tt)*] $($rest:tt)*
     ) => {
         api_structs! {
-            @next
-            $read_meta $read_name
-            [$($read)* $(#[$doc])* #[serde(skip_serializing_if = "Option::is_none")]
-             pub $field: Option<$ty>,]
-            $write_meta $write_name [$($write)*]
-            $($rest)*
+            @next [$read_meta $read_name [$($read)* $($read_field)*]
+                $write_meta $write_name [$($write)* $($write_field)*]] $($rest)*
         }
     };
-    (@next $read_meta:tt $read_name:ident [$($read:tt)*] $write_meta:tt $write_name:ident [$($write:tt)*]
-        $(#[$doc:meta])* $field:ident : $ty:ty [$kind:ident] $(($default:ident))?, $($rest:tt)*
+    (@next $s:tt $(#[$doc:meta])* $field:ident : $ty:ty [read_only $($secret:ident)?]
+        $(($default:ident))?, $($rest:tt)*
     ) => {
-        api_structs! {
-            @next
-            $read_meta $read_name
-            [$($read)* $(#[$doc])* #[serde(skip_serializing_if = "Option::is_none")]
-             pub $field: Option<$ty>,]
-            $write_meta $write_name
-            [$($write)* $(#[$doc])* #[serde(skip_serializing_if = "Field::is_absent")]
-             pub $field: Field<$ty>,]
-            $($rest)*
-        }
+        api_structs! { @push $s
+            [$(#[$doc])* #[serde(skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,]
+            [] $($rest)* }
+    };
+    // A nested object, written as the body type named after it.
+    (@next $s:tt $(#[$doc:meta])* $field:ident : $ty:ty [object $body:ty], $($rest:tt)*) => {
+        api_structs! { @push $s
+            [$(#[$doc])* #[serde(skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,]
+            [$(#[$doc])* #[serde(skip_serializing_if = "Field::is_absent")]
+             pub $field: Field<$body>,]
+            $($rest)* }
+    };
+    // A nested object every read has: missing or `null`, it reads as an empty one.
+    (@next $s:tt $(#[$doc:meta])* $field:ident : $ty:ty [always object $body:ty],
+        $($rest:tt)*
+    ) => {
+        api_structs! { @push $s
+            [$(#[$doc])* #[serde(deserialize_with = "null_as_default")] pub $field: $ty,]
+            [$(#[$doc])* #[serde(skip_serializing_if = "Field::is_absent")]
+             pub $field: Field<$body>,]
+            $($rest)* }
+    };
+    (@next $s:tt $(#[$doc:meta])* $field:ident : $ty:ty [$kind:ident] $(($default:ident))?,
+        $($rest:tt)*
+    ) => {
+        api_structs! { @push $s
+            [$(#[$doc])* #[serde(skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,]
+            [$(#[$doc])* #[serde(skip_serializing_if = "Field::is_absent")] pub $field: Field<$ty>,]
+            $($rest)* }
     };
 }
 
 crate::identity_provider_config_fields!(api_structs! {
-    @next
-    [
+    read [
         /// The `config` object of an identity provider as the API returns it; which fields
         /// are used depends on the type.
-    ]
-    IdentityProviderConfig []
-    [
+    ] IdentityProviderConfig,
+    write [
         /// The writable part of `config`. See [`IdentityProviderConfig`] for what each field
         /// means.
-    ]
-    IdentityProviderConfigBody []
+    ] IdentityProviderConfigBody;
 });
 
 /// A SAML attribute that Access copies into a request header.
@@ -289,48 +271,46 @@ macro_rules! identity_provider_scim_fields {
 }
 
 crate::identity_provider_scim_fields!(api_structs! {
-    @next
-    [
+    read [
         /// SCIM provisioning settings as the API returns them.
-    ]
-    ScimConfig []
-    [
+    ] ScimConfig,
+    write [
         /// The writable part of `scim_config`.
-    ]
-    ScimConfigBody []
+    ] ScimConfigBody;
 });
 
-/// The body of a create (POST) or update (PUT).
-///
-/// Read-only attributes (`id`, `config.redirect_url`, `scim_config.scim_base_url`,
-/// `scim_config.secret`, `saml_certificate_set`) have no place here, so they can never be sent.
-#[derive(Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct IdentityProviderBody {
-    /// Display name.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub name: Field<String>,
-    /// Provider type, exactly as the API spells it.
-    #[serde(rename = "type", skip_serializing_if = "Field::is_absent")]
-    pub kind: Field<String>,
-    /// Type-specific settings.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub config: Field<IdentityProviderConfigBody>,
-    /// SCIM settings.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub scim_config: Field<ScimConfigBody>,
-    /// Make the object immutable through the API.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub read_only: Field<bool>,
-    /// SAML certificate set for assertion encryption.
-    #[serde(skip_serializing_if = "Field::is_absent")]
-    pub saml_certificate_set_id: Field<String>,
-}
-
-impl fmt::Debug for IdentityProviderBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_redacted("IdentityProviderBody", self, f)
-    }
+// The identity provider itself: the fields at its top level.
+api_structs! {
+    read [
+        /// An identity provider as the API returns it.
+        ///
+        /// Every field is optional because reads of real accounts have shown all sorts of
+        /// partial objects; keys the API adds that are not modelled here are ignored.
+    ] IdentityProvider,
+    write [
+        /// The body of a create (POST) or update (PUT).
+        ///
+        /// Read-only attributes (`id`, `config.redirect_url`, `scim_config.scim_base_url`,
+        /// `scim_config.secret`, `saml_certificate_set`) have no place here, so they can never
+        /// be sent.
+    ] IdentityProviderBody;
+    /// Server-generated UUID.
+    id: String [read_only],
+    /// Display name on the Access login page.
+    name: String [plain],
+    /// The provider type as the API spells it (`onetimepin`, `azureAD`, `google-apps`, ...).
+    #[serde(rename = "type")]
+    kind: String [plain],
+    /// Type-specific settings. A missing or `null` config reads as an empty one.
+    config: IdentityProviderConfig [always object IdentityProviderConfigBody],
+    /// SCIM provisioning settings.
+    scim_config: ScimConfig [object ScimConfigBody],
+    /// Set on objects that cannot be changed or deleted through the API.
+    read_only: bool [plain],
+    /// The SAML certificate set used for assertion encryption.
+    saml_certificate_set_id: String [plain],
+    /// Read-only details of that certificate set, kept as raw JSON.
+    saml_certificate_set: serde_json::Value [read_only],
 }
 
 /// Which identity providers a list returns, beyond its account or zone.
@@ -438,12 +418,7 @@ impl Client {
         check_scope(scope)?;
         check_id(id)?;
         let request = ApiRequest::new(Method::GET, object_segments(scope, id));
-        let mut state = RetryState::default();
-        let response = self
-            .execute(&request, &mut state)
-            .await
-            .map_err(Failure::into_error)?;
-        self.object_result(&request, &response, state.attempts)
+        self.repeatable_object_call(&request).await
     }
 
     /// Creates an identity provider (POST).
@@ -529,12 +504,7 @@ impl Client {
         check_scope(scope)?;
         check_id(id)?;
         let request = self.body_request(Method::PUT, object_segments(scope, id), body)?;
-        let mut state = RetryState::default();
-        let response = self
-            .execute(&request, &mut state)
-            .await
-            .map_err(Failure::into_error)?;
-        self.object_result(&request, &response, state.attempts)
+        self.repeatable_object_call(&request).await
     }
 
     /// Deletes an identity provider.
@@ -572,6 +542,20 @@ impl Client {
         collect_secret_values(&json, &mut request.secrets);
         request.body = Some(json.to_string().into_bytes());
         Ok(request)
+    }
+
+    /// Sends a request that is safe to send again (a read, a full replace), retrying as the
+    /// policy allows, and reads the identity provider it answers with.
+    async fn repeatable_object_call(
+        &self,
+        request: &ApiRequest<'_>,
+    ) -> Result<IdentityProvider, Error> {
+        let mut state = RetryState::default();
+        let response = self
+            .execute(request, &mut state)
+            .await
+            .map_err(Failure::into_error)?;
+        self.object_result(request, &response, state.attempts)
     }
 
     fn object_result(
