@@ -1206,6 +1206,10 @@ mod against_mock {
             .with_writer(move || writer.clone())
             .finish();
         let _guard = tracing::subscriber::set_default(subscriber);
+        // Other tests in this process may have met the client's log callsites first, while no
+        // subscriber wanted them, and tracing caches that "not interested" per callsite. Asking
+        // it to recompute makes this test's subscriber count, whatever ran before.
+        tracing::callsite::rebuild_interest_cache();
 
         let server = mock().await;
         let control = server.control();
