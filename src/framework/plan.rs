@@ -264,15 +264,17 @@ fn map_element<'a>(value: &'a Value, key: &str) -> &'a Value {
     }
 }
 
-fn apply_defaults(fields: Fields<'_>, planned: &mut Value, config: &Value) {
+/// Calls `visit` with every attribute of `planned`, nested levels included, its slot and its
+/// counterpart in `config`.
+fn for_each_attribute(
+    fields: Fields<'_>,
+    planned: &mut Value,
+    config: &Value,
+    visit: &mut dyn FnMut(&Attribute, &mut Value, &Value),
+) {
     for attribute in fields.attributes {
-        let Some(default) = &attribute.default else {
-            continue;
-        };
-        if config.attr(&attribute.name).is_null() {
-            if let Some(slot) = attr_mut(planned, &attribute.name) {
-                *slot = default.clone();
-            }
+        if let Some(slot) = attr_mut(planned, &attribute.name) {
+            visit(attribute, slot, config.attr(&attribute.name));
         }
     }
     for (name, nesting, child) in fields.children() {
@@ -283,38 +285,50 @@ fn apply_defaults(fields: Fields<'_>, planned: &mut Value, config: &Value) {
                 slot,
                 [config_child, &NULL],
                 &mut |item, [c, _], _| {
-                    apply_defaults(child, item, c);
+                    for_each_attribute(child, item, c, visit);
                 },
             );
         }
     }
 }
 
+/// The path of one element reached by `for_each_element` below the nested attribute at `path`.
+fn element_path(path: &AttributePath, step: PathStep) -> AttributePath {
+    match step {
+        PathStep::Attribute(_) => path.clone(),
+        PathStep::ElementKeyInt(i) => path.clone().index(i),
+        PathStep::ElementKeyString(k) => path.clone().key(k),
+    }
+}
+
+fn apply_defaults(fields: Fields<'_>, planned: &mut Value, config: &Value) {
+    for_each_attribute(
+        fields,
+        planned,
+        config,
+        &mut |attribute, slot, configured| {
+            if let (Some(default), true) = (&attribute.default, configured.is_null()) {
+                *slot = default.clone();
+            }
+        },
+    );
+}
+
 fn mark_computed_unknown(fields: Fields<'_>, planned: &mut Value, config: &Value) {
-    for attribute in fields.attributes {
-        let marks = attribute.mode.is_computed()
-            && attribute.default.is_none()
-            && !attribute.write_only
-            && config.attr(&attribute.name).is_null();
-        if marks {
-            if let Some(slot) = attr_mut(planned, &attribute.name) {
+    for_each_attribute(
+        fields,
+        planned,
+        config,
+        &mut |attribute, slot, configured| {
+            let marks = attribute.mode.is_computed()
+                && attribute.default.is_none()
+                && !attribute.write_only
+                && configured.is_null();
+            if marks {
                 *slot = Value::unknown();
             }
-        }
-    }
-    for (name, nesting, child) in fields.children() {
-        let config_child = config.attr(name);
-        if let Some(slot) = attr_mut(planned, name) {
-            for_each_element(
-                nesting,
-                slot,
-                [config_child, &NULL],
-                &mut |item, [c, _], _| {
-                    mark_computed_unknown(child, item, c);
-                },
-            );
-        }
-    }
+        },
+    );
 }
 
 fn apply_state_for_unknown(fields: Fields<'_>, planned: &mut Value, prior: &Value, config: &Value) {
@@ -389,48 +403,29 @@ fn collect_requires_replace(
             &mut planned_copy,
             [prior_child, &NULL],
             &mut |item, [p, _], step| {
-                let element_path = match step {
-                    PathStep::Attribute(_) => attribute_path.clone(),
-                    PathStep::ElementKeyInt(i) => attribute_path.clone().index(i),
-                    PathStep::ElementKeyString(k) => attribute_path.clone().key(k),
-                };
-                collect_requires_replace(child, p, item, &element_path, out);
+                collect_requires_replace(child, p, item, &element_path(&attribute_path, step), out);
             },
         );
     }
 }
 
 fn null_write_only_in(fields: Fields<'_>, value: &mut Value) {
-    for attribute in fields.attributes.iter().filter(|a| a.write_only) {
-        if let Some(slot) = attr_mut(value, &attribute.name) {
+    for_each_attribute(fields, value, &NULL, &mut |attribute, slot, _| {
+        if attribute.write_only {
             *slot = Value::Null;
         }
-    }
-    for (name, nesting, child) in fields.children() {
-        if let Some(slot) = attr_mut(value, name) {
-            for_each_element(nesting, slot, [&NULL, &NULL], &mut |item, _, _| {
-                null_write_only_in(child, item);
-            });
-        }
-    }
+    });
 }
 
 fn config_from_state_in(fields: Fields<'_>, value: &mut Value) {
-    let not_configurable = |a: &&Attribute| {
-        !a.mode.is_configurable() || a.write_only || !a.deprecation_message.is_empty()
-    };
-    for attribute in fields.attributes.iter().filter(not_configurable) {
-        if let Some(slot) = attr_mut(value, &attribute.name) {
+    for_each_attribute(fields, value, &NULL, &mut |attribute, slot, _| {
+        let configurable = attribute.mode.is_configurable()
+            && !attribute.write_only
+            && attribute.deprecation_message.is_empty();
+        if !configurable {
             *slot = Value::Null;
         }
-    }
-    for (name, nesting, child) in fields.children() {
-        if let Some(slot) = attr_mut(value, name) {
-            for_each_element(nesting, slot, [&NULL, &NULL], &mut |item, _, _| {
-                config_from_state_in(child, item);
-            });
-        }
-    }
+    });
 }
 
 fn write_only_paths_in(
@@ -448,12 +443,7 @@ fn write_only_paths_in(
         let attribute_path = path.clone().attr(name);
         let mut copy = config.attr(name).clone();
         for_each_element(nesting, &mut copy, [&NULL, &NULL], &mut |item, _, step| {
-            let element_path = match step {
-                PathStep::Attribute(_) => attribute_path.clone(),
-                PathStep::ElementKeyInt(i) => attribute_path.clone().index(i),
-                PathStep::ElementKeyString(k) => attribute_path.clone().key(k),
-            };
-            write_only_paths_in(child, item, &element_path, out);
+            write_only_paths_in(child, item, &element_path(&attribute_path, step), out);
         });
     }
 }
