@@ -9,8 +9,8 @@ use crate::cloudflare::{IdentityProvider, Scope};
 use crate::framework::list::{ListRequest, ListResponse, ListResult};
 use crate::framework::resource::{Context, ValidateConfigRequest, ValidateConfigResponse};
 use crate::framework::{Attribute, AttributePath, Block, Diagnostics, ListResource, Schema, Value};
-use crate::resources::api_error::{self, Operation};
-use crate::resources::kit::crud::{client, stopped_diagnostic, unless_stopped, Stopped};
+use crate::resources::api_error::Operation;
+use crate::resources::kit::crud::{call_api, client};
 
 /// Lists identity providers.
 #[derive(Debug, Default)]
@@ -100,8 +100,9 @@ pub fn validate_list_config(config: &Value, diagnostics: &mut Diagnostics) {
     }
 }
 
-/// Whether an object passes the `type` and `name` filters.
-fn matches(api: &IdentityProvider, kind: Option<&str>, name: Option<&str>) -> bool {
+/// Whether an identity provider has the wanted type (in any case) and name (exactly); `None`
+/// wants any.
+pub fn matches(api: &IdentityProvider, kind: Option<&str>, name: Option<&str>) -> bool {
     let kind_ok = kind.is_none_or(|wanted| {
         api.kind
             .as_deref()
@@ -174,25 +175,14 @@ impl ListResource for ZeroTrustAccessIdentityProviderList {
         };
         let kind = text("type");
         let name = request.config.attr("name").as_str().map(str::to_owned);
-        let about = format!("the identity providers in {scope}");
-        let listed = match unless_stopped(ctx, client.list_identity_providers(&scope)).await {
-            Err(Stopped) => {
-                diagnostics.push(stopped_diagnostic("list", &about));
-                return;
-            }
-            Ok(Err(error)) => {
-                diagnostics.push(api_error::diagnostic(
-                    client,
-                    Operation {
-                        verb: "list",
-                        subject: &about,
-                        wording: &WORDING,
-                    },
-                    &error,
-                ));
-                return;
-            }
-            Ok(Ok(listed)) => listed,
+        let operation = Operation {
+            verb: "list",
+            subject: &format!("the identity providers in {scope}"),
+            wording: &WORDING,
+        };
+        let listing = client.list_identity_providers(&scope);
+        let Some(listed) = call_api(ctx, client, operation, listing, diagnostics).await else {
+            return;
         };
         for api in listed
             .iter()
