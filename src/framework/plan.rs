@@ -614,6 +614,21 @@ mod tests {
             }
             value
         };
+        // The prior state after a change: what the API computes is unknown again.
+        let updated = |changes: &[(&str, Value)]| {
+            let recomputed = with(
+                prior(),
+                &[
+                    ("updated_at", unknown()),
+                    (
+                        "config",
+                        config_object("cid".into(), "login".into(), unknown()),
+                    ),
+                    ("rules", Value::List(vec![rule("a", unknown())])),
+                ],
+            );
+            with(recomputed, changes)
+        };
         let cases =
             vec![
             Case {
@@ -653,18 +668,9 @@ mod tests {
                 prior: prior(),
                 proposed: with(prior(), &[("description", "new".into())]),
                 config: with(config(), &[("description", "new".into())]),
-                planned: with(
-                    prior(),
-                    &[
+                planned: updated(&[
                         ("description", "new".into()),
-                        ("updated_at", unknown()),
-                        (
-                            "config",
-                            config_object("cid".into(), "login".into(), unknown()),
-                        ),
-                        ("rules", Value::List(vec![rule("a", unknown())])),
-                    ],
-                ),
+                ]),
                 requires_replace: vec![],
             },
             Case {
@@ -672,19 +678,10 @@ mod tests {
                 prior: with(prior(), &[("etag", Value::Null)]),
                 proposed: with(prior(), &[("etag", Value::Null), ("description", "x".into())]),
                 config: with(config(), &[("description", "x".into())]),
-                planned: with(
-                    prior(),
-                    &[
+                planned: updated(&[
                         ("description", "x".into()),
-                        ("updated_at", unknown()),
                         ("etag", unknown()),
-                        (
-                            "config",
-                            config_object("cid".into(), "login".into(), unknown()),
-                        ),
-                        ("rules", Value::List(vec![rule("a", unknown())])),
-                    ],
-                ),
+                ]),
                 requires_replace: vec![],
             },
             Case {
@@ -692,18 +689,9 @@ mod tests {
                 prior: prior(),
                 proposed: with(prior(), &[("region", unknown())]),
                 config: with(config(), &[("region", unknown())]),
-                planned: with(
-                    prior(),
-                    &[
+                planned: updated(&[
                         ("region", unknown()),
-                        ("updated_at", unknown()),
-                        (
-                            "config",
-                            config_object("cid".into(), "login".into(), unknown()),
-                        ),
-                        ("rules", Value::List(vec![rule("a", unknown())])),
-                    ],
-                ),
+                ]),
                 requires_replace: vec![],
             },
             Case {
@@ -723,18 +711,10 @@ mod tests {
                         ("rules", Value::List(vec![rule("b", Value::Null)])),
                     ],
                 ),
-                planned: with(
-                    prior(),
-                    &[
+                planned: updated(&[
                         ("name", "other".into()),
-                        ("updated_at", unknown()),
-                        (
-                            "config",
-                            config_object("cid".into(), "login".into(), unknown()),
-                        ),
                         ("rules", Value::List(vec![rule("b", unknown())])),
-                    ],
-                ),
+                ]),
                 requires_replace: vec![
                     AttributePath::attribute("name"),
                     AttributePath::attribute("rules").index(0).attr("value"),
@@ -754,18 +734,9 @@ mod tests {
                     config(),
                     &[("tags", Value::Set(vec![Value::object([("key", "b".into())])]))],
                 ),
-                planned: with(
-                    prior(),
-                    &[
+                planned: updated(&[
                         ("tags", Value::Set(vec![Value::object([("key", "b".into())])])),
-                        ("updated_at", unknown()),
-                        (
-                            "config",
-                            config_object("cid".into(), "login".into(), unknown()),
-                        ),
-                        ("rules", Value::List(vec![rule("a", unknown())])),
-                    ],
-                ),
+                ]),
                 requires_replace: vec![AttributePath::attribute("tags")],
             },
             Case {
