@@ -436,30 +436,11 @@ fn write_value(
             Ok(())
         }
         (Type::List(element), Value::List(items)) | (Type::Set(element), Value::Set(items)) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                path.push(PathStep::ElementKeyInt(i as i64));
-                write_value(out, item, element, path)?;
-                path.pop();
-            }
-            out.push(']');
-            Ok(())
+            let element: &Type = element;
+            write_array(out, items.iter().map(|item| (item, element)), path)
         }
         (Type::Tuple(types), Value::Tuple(items)) if types.len() == items.len() => {
-            out.push('[');
-            for (i, (item, element)) in items.iter().zip(types).enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                path.push(PathStep::ElementKeyInt(i as i64));
-                write_value(out, item, element, path)?;
-                path.pop();
-            }
-            out.push(']');
-            Ok(())
+            write_array(out, items.iter().zip(types), path)
         }
         (Type::Map(element), Value::Map(entries)) => {
             out.push('{');
@@ -503,6 +484,25 @@ fn write_value(
             format!("expected {}, found {}", type_name(ty), value_kind(value)),
         )),
     }
+}
+
+/// A JSON array of `items`, each written as its type.
+fn write_array<'a>(
+    out: &mut String,
+    items: impl Iterator<Item = (&'a Value, &'a Type)>,
+    path: &mut Vec<PathStep>,
+) -> Result<(), CodecError> {
+    out.push('[');
+    for (i, (item, element)) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        path.push(PathStep::ElementKeyInt(i as i64));
+        write_value(out, item, element, path)?;
+        path.pop();
+    }
+    out.push(']');
+    Ok(())
 }
 
 #[cfg(test)]
