@@ -18,24 +18,30 @@ pub trait ScopedDataSource: Send + Sync + 'static {
     const TYPE_NAME: &'static str;
     /// What the account or zone is for, ending the error for empty IDs: e.g. `"to search"`.
     const SCOPE_PURPOSE: &'static str;
-
-    /// The schema.
-    fn schema() -> Schema;
-
+    /// Builds the schema.
+    const SCHEMA: fn() -> Schema;
     /// Checks a configuration that may contain unknown values.
-    fn validate(config: &Value, diagnostics: &mut Diagnostics);
+    const VALIDATE: fn(&Value, &mut Diagnostics);
 
-    /// Reads from `scope`, setting the computed attributes of `state` (which starts as the
-    /// configuration).
+    /// Reads from the request's scope with the configured client, setting the computed attributes of the response's state
+    /// (which starts as the configuration).
     async fn read(
         &self,
         ctx: &Context,
-        client: &Client,
-        scope: &Scope,
-        config: &Value,
-        state: &mut Value,
-        diagnostics: &mut Diagnostics,
+        request: ScopedReadRequest<'_>,
+        response: &mut DataSourceReadResponse,
     );
+}
+
+/// Input to [`ScopedDataSource::read`].
+#[derive(Debug)]
+pub struct ScopedReadRequest<'a> {
+    /// The configured API client.
+    pub client: &'a Client,
+    /// The account or zone the configuration names.
+    pub scope: Scope,
+    /// The wholly known configuration.
+    pub config: &'a Value,
 }
 
 /// A [`ScopedDataSource`] as a [`DataSource`].
@@ -49,7 +55,7 @@ impl<T: ScopedDataSource> DataSource for Scoped<T> {
     }
 
     fn schema(&self) -> Schema {
-        T::schema()
+        (T::SCHEMA)()
     }
 
     async fn validate_config(
@@ -58,7 +64,7 @@ impl<T: ScopedDataSource> DataSource for Scoped<T> {
         request: ValidateConfigRequest,
         response: &mut ValidateConfigResponse,
     ) {
-        T::validate(&request.config, &mut response.diagnostics);
+        (T::VALIDATE)(&request.config, &mut response.diagnostics);
     }
 
     async fn read(
@@ -74,7 +80,7 @@ impl<T: ScopedDataSource> DataSource for Scoped<T> {
         };
         let Some(scope) = scope(config) else {
             // Validation refuses this configuration; an empty string gets here.
-            T::validate(config, diagnostics);
+            (T::VALIDATE)(config, diagnostics);
             if !diagnostics.has_errors() {
                 diagnostics.attribute_error(
                     AttributePath::attribute("account_id"),
@@ -88,10 +94,12 @@ impl<T: ScopedDataSource> DataSource for Scoped<T> {
             }
             return;
         };
-        let state = &mut response.state;
-        self.0
-            .read(ctx, client, &scope, config, state, diagnostics)
-            .await;
+        let request = ScopedReadRequest {
+            client,
+            scope,
+            config,
+        };
+        self.0.read(ctx, request, response).await;
     }
 }
 

@@ -6,8 +6,9 @@
 
 pub mod schema;
 
-use super::kit::{self, ScopedDataSource};
+use super::kit::{self, ScopedDataSource, ScopedReadRequest};
 use crate::cloudflare::{Client, IdentityProvider, ListFilter, Scope};
+use crate::framework::data_source::DataSourceReadResponse;
 use crate::framework::resource::Context;
 use crate::framework::{AttributePath, Diagnostics, Schema, Value};
 use crate::resources::api_error::{self, Operation};
@@ -184,25 +185,18 @@ async fn get(
 #[async_trait::async_trait]
 impl ScopedDataSource for ZeroTrustAccessIdentityProviderDataSource {
     const TYPE_NAME: &'static str = TYPE_NAME;
+    const VALIDATE: fn(&Value, &mut Diagnostics) = validate;
     const SCOPE_PURPOSE: &'static str = "to search";
-
-    fn schema() -> Schema {
-        schema::data_source_schema()
-    }
-
-    fn validate(config: &Value, diagnostics: &mut Diagnostics) {
-        validate(config, diagnostics);
-    }
+    const SCHEMA: fn() -> Schema = schema::data_source_schema;
 
     async fn read(
         &self,
         ctx: &Context,
-        client: &Client,
-        scope: &Scope,
-        config: &Value,
-        state: &mut Value,
-        diagnostics: &mut Diagnostics,
+        request: ScopedReadRequest<'_>,
+        response: &mut DataSourceReadResponse,
     ) {
+        let diagnostics = &mut response.diagnostics;
+        let (client, scope, config) = (request.client, &request.scope, request.config);
         let found = match config.attr("identity_provider_id").as_str() {
             Some(id) => get(ctx, client, scope, id, diagnostics).await,
             None => find(ctx, client, scope, config.attr("filter"), diagnostics).await,
@@ -211,7 +205,8 @@ impl ScopedDataSource for ZeroTrustAccessIdentityProviderDataSource {
             return;
         };
         let result = result_value(&api, scope);
-        if let (Some(state), Some(values)) = (state.as_entries_mut(), result.as_entries()) {
+        let state = response.state.as_entries_mut();
+        if let (Some(state), Some(values)) = (state, result.as_entries()) {
             for (name, value) in values {
                 state.insert(name.clone(), value.clone());
             }

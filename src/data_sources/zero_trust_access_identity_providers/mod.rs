@@ -2,9 +2,10 @@
 //! account or zone, with Cloudflare's v5 schema. It pages through the list until it has them
 //! all or `max_items` of them (0 or less means 1000, as in v5).
 
-use super::kit::{self, ScopedDataSource};
+use super::kit::{self, ScopedDataSource, ScopedReadRequest};
 use super::zero_trust_access_identity_provider::{result_value, schema::result_attributes};
-use crate::cloudflare::{Client, ListFilter, Scope};
+use crate::cloudflare::ListFilter;
+use crate::framework::data_source::DataSourceReadResponse;
 use crate::framework::resource::Context;
 use crate::framework::{Attribute, AttributePath, Block, Diagnostics, Nesting, Schema, Value};
 use crate::resources::api_error::Operation;
@@ -100,25 +101,17 @@ fn validate(config: &Value, diagnostics: &mut Diagnostics) {
 #[async_trait::async_trait]
 impl ScopedDataSource for ZeroTrustAccessIdentityProvidersDataSource {
     const TYPE_NAME: &'static str = TYPE_NAME;
+    const VALIDATE: fn(&Value, &mut Diagnostics) = validate;
     const SCOPE_PURPOSE: &'static str = "whose identity providers to list";
-
-    fn schema() -> Schema {
-        data_source_schema()
-    }
-
-    fn validate(config: &Value, diagnostics: &mut Diagnostics) {
-        validate(config, diagnostics);
-    }
+    const SCHEMA: fn() -> Schema = data_source_schema;
 
     async fn read(
         &self,
         ctx: &Context,
-        client: &Client,
-        scope: &Scope,
-        config: &Value,
-        state: &mut Value,
-        diagnostics: &mut Diagnostics,
+        request: ScopedReadRequest<'_>,
+        response: &mut DataSourceReadResponse,
     ) {
+        let (client, scope, config) = (request.client, &request.scope, request.config);
         let filter = ListFilter {
             scim_enabled: kit::scim_enabled_query(config.attr("scim_enabled")),
             limit: Some(limit(config)),
@@ -129,9 +122,11 @@ impl ScopedDataSource for ZeroTrustAccessIdentityProvidersDataSource {
             wording: &WORDING,
         };
         let listing = client.list_identity_providers_matching(scope, &filter);
+        let diagnostics = &mut response.diagnostics;
         if let Some(listed) = call_api(ctx, client, operation, listing, diagnostics).await {
             let result = listed.iter().map(|idp| result_value(idp, scope)).collect();
-            state.set_at(&AttributePath::attribute("result"), Value::List(result));
+            let path = AttributePath::attribute("result");
+            response.state.set_at(&path, Value::List(result));
         }
     }
 }
