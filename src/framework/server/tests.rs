@@ -21,21 +21,29 @@ pub(crate) const LOOKUP: &str = "fake_lookup";
 /// What the fakes were asked to do, in order.
 type Calls = Arc<Mutex<Vec<&'static str>>>;
 
-fn thing_schema() -> Schema {
+/// A schema of `version` with these top-level attributes.
+fn schema_of(version: i64, attributes: Vec<Attribute>) -> Schema {
     Schema {
-        version: 2,
+        version,
         block: Block {
-            attributes: vec![
-                Attribute::string("id")
-                    .computed()
-                    .state_for_unknown(StateForUnknown::Always),
-                Attribute::string("mode"),
-                Attribute::string("secret").sensitive().write_only(),
-                Attribute::string("result").computed(),
-            ],
+            attributes,
             ..Block::default()
         },
     }
+}
+
+fn thing_schema() -> Schema {
+    schema_of(
+        2,
+        vec![
+            Attribute::string("id")
+                .computed()
+                .state_for_unknown(StateForUnknown::Always),
+            Attribute::string("mode"),
+            Attribute::string("secret").sensitive().write_only(),
+            Attribute::string("result").computed(),
+        ],
+    )
 }
 
 fn thing(mode: &str, id: Value, result: Value) -> Value {
@@ -111,13 +119,8 @@ impl Resource for FakeResource {
     }
 
     fn identity_schema(&self) -> Option<Schema> {
-        self.with_identity.then(|| Schema {
-            version: 1,
-            block: Block {
-                attributes: vec![Attribute::string("id").required()],
-                ..Block::default()
-            },
-        })
+        let identity_schema = schema_of(1, vec![Attribute::string("id").required()]);
+        self.with_identity.then_some(identity_schema)
     }
 
     async fn validate_config(
@@ -254,16 +257,8 @@ impl DataSource for FakeLookup {
     }
 
     fn schema(&self) -> Schema {
-        Schema {
-            version: 0,
-            block: Block {
-                attributes: vec![
-                    Attribute::string("query").required(),
-                    Attribute::string("answer").computed(),
-                ],
-                ..Block::default()
-            },
-        }
+        let query = Attribute::string("query").required();
+        schema_of(0, vec![query, Attribute::string("answer").computed()])
     }
 
     async fn validate_config(
