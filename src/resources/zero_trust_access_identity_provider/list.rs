@@ -41,11 +41,7 @@ pub fn list_schema() -> Schema {
                 ),
                 Attribute::string("type").optional().description(format!(
                     "Only identity providers of this type (any case), one of {}.",
-                    TYPES
-                        .iter()
-                        .map(|t| format!("`{t}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    type_list(|t| format!("`{t}`"))
                 )),
                 Attribute::string("name").optional().description(
                     "Only identity providers with exactly this name (names are not unique, so \
@@ -58,6 +54,15 @@ pub fn list_schema() -> Schema {
             ..Block::default()
         },
     }
+}
+
+/// The identity provider types, each as `quote` writes it, separated by commas.
+fn type_list(quote: impl Fn(&str) -> String) -> String {
+    TYPES
+        .iter()
+        .map(|t| quote(t))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The `config` block's checks; values not known yet are not judged.
@@ -89,11 +94,7 @@ pub fn validate_list_config(config: &Value, diagnostics: &mut Diagnostics) {
                 "Invalid Attribute Value",
                 format!(
                     "type must be one of {} (any case), got {kind:?}.",
-                    TYPES
-                        .iter()
-                        .map(|t| format!("{t:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    type_list(|t| format!("{t:?}"))
                 ),
             );
         }
