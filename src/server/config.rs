@@ -246,73 +246,31 @@ mod tests {
 
     #[test]
     fn version_six_is_chosen_whenever_offered() {
-        assert_eq!(
-            negotiate(Some("5,6")),
-            Negotiated {
+        for offer in [
+            Some("5,6"),
+            Some("6,5"),
+            Some(" 5 , 6 "),
+            Some("x,6"),
+            None,
+            Some(""),
+        ] {
+            let expected = Negotiated {
                 version: 6,
-                offered: true
-            }
-        );
-        assert_eq!(
-            negotiate(Some("6,5")),
-            Negotiated {
-                version: 6,
-                offered: true
-            }
-        );
-        assert_eq!(
-            negotiate(Some(" 5 , 6 ")),
-            Negotiated {
-                version: 6,
-                offered: true
-            }
-        );
-        assert_eq!(
-            negotiate(Some("x,6")),
-            Negotiated {
-                version: 6,
-                offered: true
-            }
-        );
-        assert_eq!(
-            negotiate(None),
-            Negotiated {
-                version: 6,
-                offered: true
-            }
-        );
-        assert_eq!(
-            negotiate(Some("")),
-            Negotiated {
-                version: 6,
-                offered: true
-            }
-        );
+                offered: true,
+            };
+            assert_eq!(negotiate(offer), expected, "{offer:?}");
+        }
     }
 
     #[test]
     fn version_six_is_still_announced_when_not_offered() {
-        assert_eq!(
-            negotiate(Some("4,5")),
-            Negotiated {
+        for offer in [Some("4,5"), Some("66"), Some("five")] {
+            let expected = Negotiated {
                 version: 6,
-                offered: false
-            }
-        );
-        assert_eq!(
-            negotiate(Some("66")),
-            Negotiated {
-                version: 6,
-                offered: false
-            }
-        );
-        assert_eq!(
-            negotiate(Some("five")),
-            Negotiated {
-                version: 6,
-                offered: false
-            }
-        );
+                offered: false,
+            };
+            assert_eq!(negotiate(offer), expected, "{offer:?}");
+        }
     }
 
     #[test]
