@@ -79,9 +79,7 @@ impl FakeResource {
 
     fn finish(&self, mode: &str, response: &mut ApplyResponse) {
         match mode {
-            "fail" => response
-                .diagnostics
-                .error("Refused", "The fake API said no."),
+            "fail" => refuse(&mut response.diagnostics),
             "empty" => {}
             "unknown" => response.new_state = thing(mode, Value::from("t-1"), Value::unknown()),
             "leak" => {
@@ -102,6 +100,11 @@ impl FakeResource {
             _ => identity("t-1"),
         }
     }
+}
+
+/// What the fakes answer in `fail` mode.
+fn refuse(diagnostics: &mut Diagnostics) {
+    diagnostics.error("Refused", "The fake API said no.");
 }
 
 fn mode(value: &Value) -> String {
@@ -166,9 +169,7 @@ impl Resource for FakeResource {
     async fn read(&self, _ctx: &Context, request: ReadRequest, response: &mut ReadResponse) {
         self.record("read");
         match mode(&request.prior_state).as_str() {
-            "fail" => response
-                .diagnostics
-                .error("Refused", "The fake API said no."),
+            "fail" => refuse(&mut response.diagnostics),
             "gone" => response.new_state = Value::Null,
             "unknown" => {
                 let state = thing("unknown", Value::from("t-1"), Value::unknown());
@@ -191,9 +192,7 @@ impl Resource for FakeResource {
     async fn delete(&self, _ctx: &Context, request: DeleteRequest, response: &mut DeleteResponse) {
         self.record("delete");
         if mode(&request.prior_state) == "fail" {
-            response
-                .diagnostics
-                .error("Refused", "The fake API said no.");
+            refuse(&mut response.diagnostics);
         }
     }
 
