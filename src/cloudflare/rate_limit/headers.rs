@@ -222,10 +222,13 @@ mod tests {
         map
     }
 
+    /// Header lines as name and value.
+    type Headers<'a> = &'a [(&'static str, &'a str)];
+
     #[test]
     fn reads_remaining_reset_quota_and_window() {
         let secs = Duration::from_secs;
-        let cases: [(&str, &[(&str, &str)], Reading); 3] = [
+        let cases: [(&str, Headers, Reading); 3] = [
             (
                 "Cloudflare's headers",
                 &[
