@@ -508,7 +508,7 @@ mod tests {
 
     /// An object of the test schema: every attribute null except those given.
     fn object(values: &[(&str, Value)]) -> Value {
-        let mut object = Value::object(
+        let object = Value::object(
             [
                 "id",
                 "name",
@@ -524,13 +524,19 @@ mod tests {
             ]
             .map(|n| (n, Value::Null)),
         );
-        for (name, value) in values {
-            object
+        with(object, values)
+    }
+
+    /// `base` with the attributes in `changes` set.
+    fn with(base: Value, changes: &[(&str, Value)]) -> Value {
+        let mut value = base;
+        for (name, v) in changes {
+            value
                 .as_entries_mut()
                 .unwrap()
-                .insert((*name).to_owned(), value.clone());
+                .insert((*name).to_owned(), v.clone());
         }
-        object
+        value
     }
 
     fn config_object(client_id: Value, prompt: Value, redirect: Value) -> Value {
@@ -604,16 +610,6 @@ mod tests {
     #[test]
     fn planning_rules() {
         let unknown = Value::unknown;
-        let with = |base: Value, changes: &[(&str, Value)]| {
-            let mut value = base;
-            for (name, v) in changes {
-                value
-                    .as_entries_mut()
-                    .unwrap()
-                    .insert((*name).to_owned(), v.clone());
-            }
-            value
-        };
         // The prior state after a change: what the API computes is unknown again.
         let updated = |changes: &[(&str, Value)]| {
             let recomputed = with(

@@ -102,6 +102,15 @@ impl FakeResource {
     }
 }
 
+/// A `list` block with no configuration.
+fn list_request(include_resource: bool, limit: usize) -> ListRequest {
+    ListRequest {
+        config: Value::Null,
+        include_resource,
+        limit,
+    }
+}
+
 /// What the fakes answer in `fail` mode.
 fn refuse(diagnostics: &mut Diagnostics) {
     diagnostics.error("Refused", "The fake API said no.");
@@ -889,12 +898,7 @@ async fn unknown_type_names_are_diagnostics() {
         summaries(&response.diagnostics),
         ["Unknown data source type"]
     );
-    let list = ListRequest {
-        config: Value::Null,
-        include_resource: false,
-        limit: 10,
-    };
-    let response = server.list_resource(LOOKUP, list).await;
+    let response = server.list_resource(LOOKUP, list_request(false, 10)).await;
     assert_eq!(
         summaries(&response.diagnostics),
         ["Unknown list resource type"]
@@ -904,12 +908,7 @@ async fn unknown_type_names_are_diagnostics() {
 #[tokio::test]
 async fn lists_name_objects_by_identity_within_the_limit() {
     let (server, _) = server();
-    let request = |include_resource, limit| ListRequest {
-        config: Value::Null,
-        include_resource,
-        limit,
-    };
-    let response = server.list_resource(THING, request(true, 2)).await;
+    let response = server.list_resource(THING, list_request(true, 2)).await;
     assert!(response.diagnostics.is_empty());
     let names: Vec<_> = response
         .results
@@ -927,10 +926,10 @@ async fn lists_name_objects_by_identity_within_the_limit() {
         summaries(&response.results[1].diagnostics),
         ["Missing Resource Identity"]
     );
-    let response = server.list_resource(THING, request(false, 10)).await;
+    let response = server.list_resource(THING, list_request(false, 10)).await;
     assert_eq!(response.results.len(), 3);
     assert!(response.results.iter().all(|r| r.resource_object.is_null()));
-    let response = server.list_resource(PLAIN, request(false, 10)).await;
+    let response = server.list_resource(PLAIN, list_request(false, 10)).await;
     assert!(response.results.is_empty());
     assert_eq!(
         summaries(&response.diagnostics),
