@@ -1139,6 +1139,11 @@ mod against_mock {
         assert!(elapsed >= least, "{elapsed:?}");
     }
 
+    /// A 429 answer asking to wait `retry_after_secs`.
+    fn throttled(retry_after_secs: u64) -> FaultKind {
+        FaultKind::TooManyRequests { retry_after_secs }
+    }
+
     fn count(server: &cloudflare_mock::MockServer, operation: &str) -> u64 {
         server
             .control()
@@ -1485,12 +1490,7 @@ mod against_mock {
         );
 
         control.clear_faults();
-        control.add_fault(Fault::always(
-            Some("get"),
-            FaultKind::TooManyRequests {
-                retry_after_secs: 0,
-            },
-        ));
+        control.add_fault(Fault::always(Some("get"), throttled(0)));
         let error = client.get_identity_provider(&scope, &id).await.unwrap_err();
         let Error::RateLimited {
             attempts,
@@ -1509,13 +1509,9 @@ mod against_mock {
     #[tokio::test]
     async fn retry_after_is_respected() {
         let server = mock().await;
-        server.control().add_fault(Fault::times(
-            Some("list"),
-            FaultKind::TooManyRequests {
-                retry_after_secs: 1,
-            },
-            1,
-        ));
+        server
+            .control()
+            .add_fault(Fault::times(Some("list"), throttled(1), 1));
         let client = client(&server.base_url());
         let started = Instant::now();
         list_account(&client).await.unwrap();
@@ -1528,12 +1524,9 @@ mod against_mock {
     #[tokio::test]
     async fn retry_after_beyond_the_time_budget_fails_fast() {
         let server = mock().await;
-        server.control().add_fault(Fault::always(
-            Some("list"),
-            FaultKind::TooManyRequests {
-                retry_after_secs: 120,
-            },
-        ));
+        server
+            .control()
+            .add_fault(Fault::always(Some("list"), throttled(120)));
         let mut config = config(&server.base_url());
         config.retry.max_elapsed = Duration::from_secs(10);
         let client = Client::new(config).unwrap();
