@@ -6,13 +6,14 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 
 use super::client::ApiRequest;
 use super::envelope::{Envelope, ErrorEnvelope};
 use super::identity_providers::{collection_segments, matches_sent, object_segments};
 use super::rate_limit::Throttle;
+use super::raw_http::{header_of, read_request};
 use super::redact::scrub;
 use super::retry::{parse_retry_after, retry_after};
 use super::*;
@@ -720,36 +721,13 @@ impl RawServer {
                 let seen = seen.clone();
                 let respond = respond.clone();
                 tokio::spawn(async move {
-                    let mut buffer = Vec::new();
-                    let mut chunk = [0u8; 4096];
-                    // Read the head, then as much body as Content-Length announces.
-                    loop {
-                        let Ok(n) = socket.read(&mut chunk).await else {
-                            return;
-                        };
-                        if n == 0 {
-                            return;
-                        }
-                        buffer.extend_from_slice(&chunk[..n]);
-                        let text = String::from_utf8_lossy(&buffer).to_string();
-                        if let Some(end) = text.find("\r\n\r\n") {
-                            let length = text[..end]
-                                .lines()
-                                .find_map(|l| {
-                                    let (k, v) = l.split_once(':')?;
-                                    k.eq_ignore_ascii_case("content-length")
-                                        .then(|| v.trim().parse::<usize>().ok())?
-                                })
-                                .unwrap_or(0);
-                            if buffer.len() >= end + 4 + length {
-                                seen.lock().unwrap().push(text.clone());
-                                let answer = respond(&text);
-                                let _ = socket.write_all(answer.as_bytes()).await;
-                                let _ = socket.shutdown().await;
-                                return;
-                            }
-                        }
-                    }
+                    let Some(request) = read_request(&mut socket).await else {
+                        return;
+                    };
+                    seen.lock().unwrap().push(request.clone());
+                    let answer = respond(&request);
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                    let _ = socket.shutdown().await;
                 });
             }
         });
@@ -766,13 +744,6 @@ fn http_answer(status: &str, content_type: &str, body: &str) -> String {
         "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     )
-}
-
-fn header_of<'a>(request: &'a str, name: &str) -> Option<&'a str> {
-    request.lines().find_map(|line| {
-        let (key, value) = line.split_once(':')?;
-        key.eq_ignore_ascii_case(name).then(|| value.trim())
-    })
 }
 
 #[tokio::test]
@@ -1541,7 +1512,10 @@ mod against_mock {
             matches!(error, Error::RateLimited { attempts: 1, .. }),
             "{error:?}"
         );
-        assert_says(&error, "asked to wait 2m, longer than the retry settings allow");
+        assert_says(
+            &error,
+            "asked to wait 2m, longer than the retry settings allow",
+        );
         server.shutdown().await;
     }
 
