@@ -98,6 +98,33 @@ fn client_with(base_url: &str, auth: Auth, timeout: Duration, retry: RetryPolicy
     .unwrap()
 }
 
+/// A client with the test token, the default timeout and [`fast_retries`].
+fn token_client(base_url: &str) -> Client {
+    client_with(
+        base_url,
+        Auth::Token(TOKEN.into()),
+        DEFAULT_REQUEST_TIMEOUT,
+        fast_retries(),
+    )
+}
+
+/// Fetches one identity provider from a server that answers every request with `status`,
+/// `headers` and `body`; returns the result and how long the call took.
+async fn get_answered_with(
+    status: &'static str,
+    headers: &'static [u8],
+    body: Vec<u8>,
+) -> (Result<IdentityProvider, Error>, Duration) {
+    let body = Arc::new(body);
+    let server = Raw::start(move |_, socket| {
+        let body = body.clone();
+        async move { answer(socket, status, headers, &body).await }
+    })
+    .await;
+    let client = token_client(&server.base_url);
+    bounded(HANG, client.get_identity_provider(&account(), "abc")).await
+}
+
 /// Default retry counts and budget, with short waits so a test takes seconds.
 fn fast_retries() -> RetryPolicy {
     RetryPolicy {
@@ -160,12 +187,7 @@ async fn a_one_gib_body_is_cut_off_at_the_cap() {
             }
         })
         .await;
-        let client = client_with(
-            &server.base_url,
-            Auth::Token(TOKEN.into()),
-            DEFAULT_REQUEST_TIMEOUT,
-            fast_retries(),
-        );
+        let client = token_client(&server.base_url);
         let (result, took) = bounded(HANG, client.list_identity_providers(&account())).await;
         let error = result.unwrap_err();
         let text = error.to_string();
@@ -239,17 +261,7 @@ async fn invalid_utf8_is_a_decode_error_not_a_panic() {
         ("200 OK", b"\xff\xff\xff\xff"),
     ];
     for (status, body) in bodies {
-        let server = Raw::start(move |_, socket| async move {
-            answer(socket, status, b"x-odd: \xe9t\xe9\r\n", body).await
-        })
-        .await;
-        let client = client_with(
-            &server.base_url,
-            Auth::Token(TOKEN.into()),
-            DEFAULT_REQUEST_TIMEOUT,
-            fast_retries(),
-        );
-        let (result, _) = bounded(HANG, client.get_identity_provider(&account(), "abc")).await;
+        let (result, _) = get_answered_with(status, b"x-odd: \xe9t\xe9\r\n", body.to_vec()).await;
         let error = result.unwrap_err();
         match status {
             "200 OK" => assert!(matches!(error, Error::Decode { .. }), "{error:?}"),
@@ -280,19 +292,7 @@ async fn json_nested_100000_deep_is_refused() {
         ),
     ];
     for (case, (status, body)) in cases.into_iter().enumerate() {
-        let body = Arc::new(body);
-        let server = Raw::start(move |_, socket| {
-            let body = body.clone();
-            async move { answer(socket, status, "", body.as_bytes()).await }
-        })
-        .await;
-        let client = client_with(
-            &server.base_url,
-            Auth::Token(TOKEN.into()),
-            DEFAULT_REQUEST_TIMEOUT,
-            fast_retries(),
-        );
-        let (result, took) = bounded(HANG, client.get_identity_provider(&account(), "abc")).await;
+        let (result, took) = get_answered_with(status, b"", body.into_bytes()).await;
         let outcome = match (case, result) {
             (0, Err(error @ Error::Decode { .. })) => error.to_string(),
             (1, Ok(found)) => {
@@ -472,16 +472,11 @@ async fn redirects_are_refused_and_the_other_host_gets_nothing() {
             .await
         })
         .await;
-        client_with(
-            &server.base_url,
-            Auth::Token(TOKEN.into()),
-            DEFAULT_REQUEST_TIMEOUT,
-            fast_retries(),
-        )
-        .list_identity_providers(&account())
-        .await
-        .unwrap_err()
-        .to_string()
+        token_client(&server.base_url)
+            .list_identity_providers(&account())
+            .await
+            .unwrap_err()
+            .to_string()
     };
     println!(
         "redirects: {refused} calls refused, 0 requests reached the other host; e.g. {sample}"
