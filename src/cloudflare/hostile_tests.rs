@@ -4,16 +4,15 @@
 //! unbounded body, and without handing credentials to anyone but the API root.
 
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::time::Instant;
 
-use super::raw_http::read_request;
+use super::raw_http::RawServer;
 use super::*;
 
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -24,53 +23,6 @@ const SERVICE_KEY: &str = "v1.0-hostile-test-service-key-3c7d";
 
 /// Longest any single call in this file may take before it counts as a hang.
 const HANG: Duration = Duration::from_secs(30);
-
-type Handler =
-    Arc<dyn Fn(String, TcpStream) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
-
-/// A listener that reads each request head (and announced body) and hands the connection to
-/// `handler`; records the heads it saw.
-struct Raw {
-    base_url: String,
-    origin: String,
-    heads: Arc<Mutex<Vec<String>>>,
-}
-
-impl Raw {
-    async fn start<F, Fut>(handler: F) -> Raw
-    where
-        F: Fn(String, TcpStream) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = ()> + Send + 'static,
-    {
-        let handler: Handler = Arc::new(move |head, socket| Box::pin(handler(head, socket)));
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let origin = format!("http://{}", listener.local_addr().unwrap());
-        let heads = Arc::new(Mutex::new(Vec::new()));
-        let seen = heads.clone();
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                let seen = seen.clone();
-                let handler = handler.clone();
-                tokio::spawn(async move {
-                    let Some(head) = read_request(&mut socket).await else {
-                        return;
-                    };
-                    seen.lock().unwrap().push(head.clone());
-                    handler(head, socket).await;
-                });
-            }
-        });
-        Raw {
-            base_url: format!("{origin}/client/v4"),
-            origin,
-            heads,
-        }
-    }
-
-    fn heads(&self) -> Vec<String> {
-        self.heads.lock().unwrap().clone()
-    }
-}
 
 /// Writes a complete answer and closes.
 async fn answer(mut socket: TcpStream, status: &str, headers: impl AsRef<[u8]>, body: &[u8]) {
@@ -116,7 +68,7 @@ async fn get_answered_with(
     body: Vec<u8>,
 ) -> (Result<IdentityProvider, Error>, Duration) {
     let body = Arc::new(body);
-    let server = Raw::start(move |_, socket| {
+    let server = RawServer::start(move |_, socket| {
         let body = body.clone();
         async move { answer(socket, status, headers, &body).await }
     })
@@ -155,7 +107,7 @@ async fn a_one_gib_body_is_cut_off_at_the_cap() {
     for announced in [true, false] {
         let written = Arc::new(AtomicU64::new(0));
         let counter = written.clone();
-        let server = Raw::start(move |_, mut socket| {
+        let server = RawServer::start(move |_, mut socket| {
             let counter = counter.clone();
             async move {
                 let head = if announced {
@@ -215,7 +167,7 @@ async fn a_one_gib_body_is_cut_off_at_the_cap() {
 /// call ends once the retries are spent, well within timeout × attempts plus backoff.
 #[tokio::test]
 async fn a_trickling_answer_ends_at_the_timeout() {
-    let server = Raw::start(|_, mut socket| async move {
+    let server = RawServer::start(|_, mut socket| async move {
         let head =
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n";
         if socket.write_all(head.as_bytes()).await.is_err() {
@@ -323,7 +275,7 @@ async fn a_retry_after_of_ten_years_fails_at_once_and_pauses_no_one() {
         let header = Arc::new(header);
         let answered = Arc::new(AtomicU64::new(0));
         let count = answered.clone();
-        let server = Raw::start(move |_, socket| {
+        let server = RawServer::start(move |_, socket| {
             let header = header.clone();
             let count = count.clone();
             async move {
@@ -367,7 +319,7 @@ async fn a_retry_after_of_ten_years_fails_at_once_and_pauses_no_one() {
 /// refused with an error, and the other host receives nothing at all.
 #[tokio::test]
 async fn redirects_are_refused_and_the_other_host_gets_nothing() {
-    let elsewhere = Raw::start(|_, socket| async move {
+    let elsewhere = RawServer::start(|_, socket| async move {
         answer(socket, "200 OK", "", br#"{"success":true,"result":[]}"#).await
     })
     .await;
@@ -390,7 +342,7 @@ async fn redirects_are_refused_and_the_other_host_gets_nothing() {
     let mut refused = 0;
     for status in statuses {
         let location = Arc::new(format!("location: {target}\r\n"));
-        let server = Raw::start(move |_, socket| {
+        let server = RawServer::start(move |_, socket| {
             let location = location.clone();
             async move { answer(socket, status, location.as_bytes(), b"").await }
         })
@@ -462,7 +414,7 @@ async fn redirects_are_refused_and_the_other_host_gets_nothing() {
         elsewhere.heads()
     );
     let sample = {
-        let server = Raw::start(move |_, socket| async move {
+        let server = RawServer::start(move |_, socket| async move {
             answer(
                 socket,
                 "302 Found",
