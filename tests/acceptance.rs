@@ -30,3 +30,7 @@ mod examples;
 
 // scripts/dev: the printed exports, in a new shell, apply a configuration of one's own.
 mod dev_session;
+
+// Reliability under stress (RELIABILITY.md): faults at scale, Ctrl-C, a killed provider and its
+// recovery. Small by default; RELIABILITY_FULL=1 for the published sizes (scripts/reliability).
+mod reliability;
