@@ -498,12 +498,19 @@ mod tests {
             })
             .collect();
         let fixed = Duration::from_millis(5);
-        assert!(delays.iter().all(|d| *d >= min + fixed && *d <= max + fixed));
+        assert!(delays
+            .iter()
+            .all(|d| *d >= min + fixed && *d <= max + fixed));
         let distinct: std::collections::BTreeSet<_> = delays.iter().collect();
         assert!(distinct.len() > 20, "delays vary: {distinct:?}");
-        let lower_half = delays.iter().filter(|d| **d < fixed + min + (max - min) / 2);
+        let lower_half = delays
+            .iter()
+            .filter(|d| **d < fixed + min + (max - min) / 2);
         let share = lower_half.count();
-        assert!((40..=160).contains(&share), "uniform spread: {share} of 200 in the lower half");
+        assert!(
+            (40..=160).contains(&share),
+            "uniform spread: {share} of 200 in the lower half"
+        );
         assert_eq!(jitter(max, min), max, "an empty range gives its lower end");
     }
 
