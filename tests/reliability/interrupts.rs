@@ -337,7 +337,7 @@ fn provider_killed_mid_apply_then_recovered() {
     }
     report(&format!(
         "total over {trials} trial(s) ({killed} killed mid-apply): orphans right after the kill \
-         {orphans_after_kill} (expected, recovered by import); after recovery: failed runs {}, \
+         {orphans_after_kill} (possible after a kill; counted, then imported); after recovery: failed runs {}, \
          orphans {}, duplicates {}, state≠API {}; {:.0} s",
         totals.failed_runs,
         totals.orphans,
