@@ -1,13 +1,17 @@
 //! Reliability under stress, as RELIABILITY.md describes it: many identity providers through
 //! injected API faults, Ctrl-C at random moments, and a provider killed mid-apply followed by the
-//! documented recovery. Each case prints its counts (past libtest's capture, so they show in
-//! every run) and then asserts the zeros.
+//! documented recovery; the built provider under real Terraform against a hostile or broken API;
+//! and the security checks of what Terraform writes and logs. Each case prints what it counted or
+//! measured (the stress cases past libtest's capture, so they show in every run) and then asserts
+//! the zeros.
 //!
 //! Sizes: `RELIABILITY_FULL=1` runs the published sizes; without it each case runs a smaller
 //! version, the one `scripts/test` runs in CI.
 
 mod faults;
+mod hostile_api;
 mod interrupts;
+mod security;
 
 use crate::support::api::{assert_state_matches_api, identity_providers_in};
 use crate::support::gate::full_test_name;

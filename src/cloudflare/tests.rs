@@ -1554,7 +1554,9 @@ mod against_mock {
             "{error:?}"
         );
         assert!(
-            error.to_string().contains("it last asked to wait 2m"),
+            error
+                .to_string()
+                .contains("asked to wait 2m, longer than the retry settings allow"),
             "{error}"
         );
         server.shutdown().await;
