@@ -702,28 +702,20 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
 /// What lies under an HTTP error ("tcp connect error: Connection refused"), without reqwest's
 /// own top line, which repeats the whole URL; the whole error when it has no cause.
 fn describe_cause(error: &reqwest::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut current = std::error::Error::source(error);
-    while let Some(level) = current {
-        let text = level.to_string();
-        let text = text.trim();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(text)) {
-            parts.push(text.to_owned());
-        }
-        current = level.source();
-    }
-    if parts.is_empty() {
-        describe(error)
-    } else {
-        parts.join(": ")
-    }
+    chain_text(std::error::Error::source(error)).unwrap_or_else(|| describe(error))
 }
 
 /// An HTTP error and its causes as one line, without the URL (which reqwest would otherwise
 /// repeat) and without repeating a cause that the previous level already quoted.
 fn describe(error: &reqwest::Error) -> String {
+    chain_text(Some(error)).unwrap_or_else(|| "unknown HTTP error".to_owned())
+}
+
+/// `first` and the errors under it, joined with ": ", leaving out a level whose text the
+/// previous one already quoted; `None` when there is no text at all.
+fn chain_text(first: Option<&(dyn std::error::Error + 'static)>) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
-    let mut current: Option<&dyn std::error::Error> = Some(error);
+    let mut current = first;
     while let Some(level) = current {
         let text = level.to_string();
         let text = text.trim();
@@ -732,9 +724,5 @@ fn describe(error: &reqwest::Error) -> String {
         }
         current = level.source();
     }
-    if parts.is_empty() {
-        "unknown HTTP error".to_owned()
-    } else {
-        parts.join(": ")
-    }
+    (!parts.is_empty()).then(|| parts.join(": "))
 }

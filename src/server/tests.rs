@@ -89,6 +89,13 @@ fn start(settings: &Settings) -> Running {
     }
 }
 
+/// Waits up to two seconds for the server to finish serving without an error; `why` says
+/// what kept it running otherwise.
+async fn assert_stops_serving(served: JoinHandle<Result<(), ServeError>>, why: &str) {
+    let finished = tokio::time::timeout(Duration::from_secs(2), served).await;
+    finished.expect(why).unwrap().unwrap();
+}
+
 trait Stream: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Stream for T {}
 
@@ -255,10 +262,7 @@ async fn mtls_admits_only_the_pinned_host_and_shuts_down_on_request() {
         .await
         .unwrap();
     assert!(running.shutdown.is_cancelled());
-    let served = tokio::time::timeout(Duration::from_secs(2), running.served)
-        .await
-        .expect("the server kept running after Shutdown");
-    served.unwrap().unwrap();
+    assert_stops_serving(running.served, "the server kept running after Shutdown").await;
     assert!(matches!(stdio.message().await, Ok(None)));
     assert!(matches!(broker.message().await, Ok(None)));
     assert!(!socket.exists(), "the socket file outlived the server");
@@ -290,11 +294,7 @@ async fn plaintext_over_tcp_when_no_client_certificate_is_given() {
     assert_eq!(unknown.code(), tonic::Code::NotFound);
 
     running.shutdown.cancel();
-    tokio::time::timeout(Duration::from_secs(2), running.served)
-        .await
-        .expect("the server kept running after shutdown")
-        .unwrap()
-        .unwrap();
+    assert_stops_serving(running.served, "the server kept running after shutdown").await;
 }
 
 #[tokio::test]
@@ -320,11 +320,7 @@ async fn a_request_that_never_ends_does_not_hold_shutdown_past_the_grace_period(
         .shutdown(Empty {})
         .await
         .unwrap();
-    tokio::time::timeout(Duration::from_secs(2), running.served)
-        .await
-        .expect("an open stream kept the server running")
-        .unwrap()
-        .unwrap();
+    assert_stops_serving(running.served, "an open stream kept the server running").await;
 }
 
 #[tokio::test]

@@ -137,22 +137,20 @@ impl<'a> Decoder<'a> {
     }
 
     fn array_len(&mut self, expected: &str) -> Result<usize, CodecError> {
-        let marker = self.marker()?;
-        match marker {
-            Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => {
-                Ok(self.len_from(marker)?.unwrap_or_default())
-            }
-            other => Err(self.mismatch(expected, other)),
-        }
+        self.collection_len("array", expected)
     }
 
     fn map_len(&mut self, expected: &str) -> Result<usize, CodecError> {
+        self.collection_len("map", expected)
+    }
+
+    /// The length of the next item, which must be of `kind` as [`describe`] names it.
+    fn collection_len(&mut self, kind: &str, expected: &str) -> Result<usize, CodecError> {
         let marker = self.marker()?;
-        match marker {
-            Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => {
-                Ok(self.len_from(marker)?.unwrap_or_default())
-            }
-            other => Err(self.mismatch(expected, other)),
+        if describe(marker) == kind {
+            Ok(self.len_from(marker)?.unwrap_or_default())
+        } else {
+            Err(self.mismatch(expected, marker))
         }
     }
 
@@ -492,17 +490,7 @@ fn parse_number_text(text: &str) -> Option<Number> {
 }
 
 fn is_ext(marker: Marker) -> bool {
-    matches!(
-        marker,
-        Marker::FixExt1
-            | Marker::FixExt2
-            | Marker::FixExt4
-            | Marker::FixExt8
-            | Marker::FixExt16
-            | Marker::Ext8
-            | Marker::Ext16
-            | Marker::Ext32
-    )
+    describe(marker) == "extension"
 }
 
 fn describe(marker: Marker) -> &'static str {
