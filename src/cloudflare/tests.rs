@@ -1541,7 +1541,10 @@ mod against_mock {
             matches!(error, Error::RateLimited { attempts: 1, .. }),
             "{error:?}"
         );
-        assert_says(&error, "asked to wait 2m, longer than the retry settings allow");
+        assert_says(
+            &error,
+            "asked to wait 2m, longer than the retry settings allow",
+        );
         server.shutdown().await;
     }
 
