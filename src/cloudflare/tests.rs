@@ -1152,10 +1152,15 @@ mod against_mock {
             .with_ansi(false)
             .with_writer(move || writer.clone())
             .finish();
+        // While only one subscriber exists in the process, tracing decides whether a callsite is
+        // wanted by asking just the subscriber of the thread that meets it first. Another test
+        // meeting one of the client's callsites first would then mark it unwanted for this
+        // test's subscriber too. A second, idle subscriber that lives as long as the process
+        // makes tracing ask every live subscriber instead.
+        static IDLE: std::sync::OnceLock<tracing::Dispatch> = std::sync::OnceLock::new();
+        IDLE.get_or_init(|| tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default()));
         let _guard = tracing::subscriber::set_default(subscriber);
-        // Other tests in this process may have met the client's log callsites first, while no
-        // subscriber wanted them, and tracing caches that "not interested" per callsite. Asking
-        // it to recompute makes this test's subscriber count, whatever ran before.
+        // Callsites already met before this test began keep what they were told then.
         tracing::callsite::rebuild_interest_cache();
 
         let server = mock().await;
