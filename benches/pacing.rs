@@ -321,7 +321,10 @@ fn main() {
          variant, alternating; mock at its default budget (1200 per 300 s, headers on)"
     );
     println!("  terraform {}", bench.terraform.display());
-    println!("  provider  {}", provider_dir.join(build::PROVIDER).display());
+    println!(
+        "  provider  {}",
+        provider_dir.join(build::PROVIDER).display()
+    );
 
     let order = |round: usize| {
         if round.is_multiple_of(2) {
