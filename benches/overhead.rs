@@ -16,7 +16,7 @@
 //! Every provider runs with its default settings. The mock runs at its default budget
 //! (1200 requests per 300 s); each cycle starts with the mock's windows emptied, as a run after
 //! five quiet minutes would, so that earlier cycles do not eat the budget of later ones. When
-//! one cycle needs more requests than that budget (N above 390), the mock's budget is raised
+//! one cycle needs more requests than that budget (N above 290), the mock's budget is raised
 //! (and the output says so), since pacing a cycle over ten minutes is by design and not what
 //! this measures.
 //!
@@ -780,10 +780,11 @@ fn options() -> Options {
     options
 }
 
-/// The mock budget for one cycle of `n`: the default when a cycle (about 3n requests) fits in
-/// it, else ten times what a cycle needs.
+/// The mock budget for one cycle of `n`: the default when a cycle fits in it, else four times
+/// what a cycle needs. A cycle costs about 4n requests: n creates, n reads for the plan's
+/// refresh, and destroy's own refresh before its n deletes.
 fn budget_for(n: usize) -> u64 {
-    let cycle = 3 * n as u64 + 10;
+    let cycle = 4 * n as u64 + 10;
     if cycle <= DEFAULT_BUDGET {
         DEFAULT_BUDGET
     } else {
@@ -894,7 +895,7 @@ fn report(n: usize, budget: u64, series: &BTreeMap<Variant, Series>, latency_ms:
              {DEFAULT_BUDGET}): one cycle needs about {} requests, which the default budget \
              would pace over more than ten minutes by design. Provider settings stay at their \
              defaults.\n",
-            3 * n
+            4 * n
         );
     }
     println!(
