@@ -4,11 +4,15 @@
 //! `server` (go-plugin host side: handshake, TLS, stdio, logging) → `protocol` (tfplugin6
 //! messages ↔ framework values, nothing else) → `framework` (Terraform's semantics without a
 //! wire type: schemas, values, planning rules, the `Provider`/`Resource`/`DataSource` traits
-//! and the server that applies Terraform's rules around them) → `provider`, `resources` and
+//! and the server that applies Terraform's rules around them) → `provider` (its settings, the
+//! provider block's schema, and configuration into an API client), `resources` and
 //! `data_sources` (what this provider offers, with `resources::kit` shared between them) →
 //! `cloudflare` (the REST client).
 
 mod proto;
+
+#[cfg(test)]
+pub(crate) mod fuzzing;
 
 pub mod cloudflare;
 pub mod data_sources;

@@ -30,3 +30,7 @@ mod examples;
 
 // scripts/dev: the printed exports, in a new shell, apply a configuration of one's own.
 mod dev_session;
+
+// Reliability: the provider against hostile or broken APIs, and security checks of logs, state
+// and plan files and the plugin's mTLS.
+mod reliability;

@@ -12,7 +12,7 @@
 mod discovery;
 mod drift;
 mod invalid;
-mod lifecycle;
+pub mod lifecycle;
 mod moved;
 mod rate_budget;
 mod scale;

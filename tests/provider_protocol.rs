@@ -1,14 +1,13 @@
 //! The provider as a Terraform plugin, checked with real Terraform and from outside the
 //! process: schema as Terraform sees it, logging through `TF_LOG`, prompt exit, the human-run
-//! message, mTLS refusal, and debug (reattach) mode.
+//! message, the handshake line and debug (reattach) mode. The mTLS refusal of unpinned clients
+//! is checked in `reliability::security`.
 
 use crate::support::plugin::{
     lines_until, plugin_sockets, process_is_gone, provider_command, PluginProcess,
 };
 use crate::support::terraform::{run_with_timeout, terraform};
-use crate::support::tls::{
-    connect_unix, connector, exchange_http2_preface, health_check, ClientIdentity, TlsVersion,
-};
+use crate::support::tls::ClientIdentity;
 use crate::support::{acceptance, ProviderInstallation, Workdir, RESOURCE_TYPE};
 use serde_json::Value;
 use std::process::Stdio;
@@ -25,9 +24,6 @@ terraform {
 
 provider "cloudflare" {}
 "#;
-
-/// `grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING`.
-const SERVING: i32 = 1;
 
 fn provider_schema(schemas: &Value, source: &str) -> Value {
     schemas["provider_schemas"][source].clone()
@@ -294,55 +290,6 @@ fn the_handshake_line_has_go_plugins_shape() {
         .expect("the socket exists")
         .file_type();
     assert!(kind.is_socket(), "{} is not a socket", socket.display());
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mtls_admits_only_the_pinned_client_certificate() {
-    let pinned = ClientIdentity::generate();
-    let stranger = ClientIdentity::generate();
-    let plugin = PluginProcess::start(Some(&pinned.cert_pem));
-    let socket = plugin.socket_path();
-    let server_cert = plugin
-        .handshake
-        .server_cert_der
-        .clone()
-        .expect("server certificate");
-
-    for version in [TlsVersion::Tls13, TlsVersion::Tls12] {
-        for (who, identity) in [
-            ("no certificate", None),
-            ("another certificate", Some(&stranger)),
-        ] {
-            let tls = connector(&server_cert, identity, version);
-            let refused = match connect_unix(&socket, &tls).await {
-                Err(_) => true,
-                Ok(mut stream) => exchange_http2_preface(&mut stream).await.is_err(),
-            };
-            assert!(
-                refused,
-                "{version:?} with {who}: the plugin accepted the session"
-            );
-            let check = health_check(&socket, tls, "plugin").await;
-            assert!(
-                check.is_err(),
-                "{version:?} with {who}: health check answered {check:?}"
-            );
-        }
-
-        let tls = connector(&server_cert, Some(&pinned), version);
-        let mut stream = connect_unix(&socket, &tls)
-            .await
-            .unwrap_or_else(|err| panic!("{version:?}: pinned client refused: {err}"));
-        exchange_http2_preface(&mut stream)
-            .await
-            .unwrap_or_else(|err| panic!("{version:?}: no HTTP/2 from the plugin: {err}"));
-        let status = health_check(&socket, tls, "plugin")
-            .await
-            .unwrap_or_else(|err| {
-                panic!("{version:?}: {err}; plugin stderr:\n{}", plugin.stderr())
-            });
-        assert_eq!(status, SERVING, "{version:?}");
-    }
 }
 
 #[test]

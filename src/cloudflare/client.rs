@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, LOCATION};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use tokio::time::Instant;
@@ -268,6 +268,8 @@ impl Client {
                 state.unreachable_since = None;
                 sent_at
             };
+            // Set when a 429 says how long the whole budget is spent for.
+            let mut over_budget = false;
             let (error, retryable, ambiguous, server_wait) = match outcome {
                 Ok(response) if (200..300).contains(&response.status) => {
                     tracing::debug!(
@@ -295,10 +297,7 @@ impl Client {
                     let wait = retry_after(&response.headers, SystemTime::now());
                     if status == 429 {
                         state.last_retry_after = wait;
-                        if let Some(wait) = wait {
-                            // Everyone sharing this client is over the same budget.
-                            self.inner.throttle.pause_for(wait);
-                        }
+                        over_budget = wait.is_some();
                     }
                     let error = self.status_error(request, &response, attempt, started, state);
                     // A 5xx may come after the server acted; 408 and 429 mean it did not.
@@ -324,12 +323,17 @@ impl Client {
                         None,
                     )
                 }
-                Err(SendError::TooLarge) => {
+                Err(SendError::TooLarge { status }) => {
+                    // Not retried: the same server would send the same flood again.
                     let error = Error::Decode {
                         method: method.to_owned(),
                         path: path.clone(),
-                        status: 200,
-                        detail: format!("the response body exceeded {MAX_RESPONSE_BYTES} bytes"),
+                        status,
+                        detail: format!(
+                            "the response body is larger than {} MiB, far more than any \
+                             Cloudflare API answer; reading stopped there",
+                            MAX_RESPONSE_BYTES / (1024 * 1024)
+                        ),
                     };
                     return Err(Failure::Final(error));
                 }
@@ -369,6 +373,11 @@ impl Client {
                 from_server = server_wait.is_some(),
                 "retrying Cloudflare API request"
             );
+            if over_budget {
+                // Everyone sharing this client is over the same budget. Only a wait this call
+                // honours is passed on: one beyond the budget must not hold back later calls.
+                self.inner.throttle.pause_for(delay);
+            }
             tokio::time::sleep(delay).await;
             if ambiguous {
                 return Err(Failure::Ambiguous { error, retry: true });
@@ -432,11 +441,18 @@ impl Client {
         }
         let mut response = builder.send().await.map_err(SendError::Http)?;
         let status = response.status().as_u16();
+        // An announced length is checked before reading; a chunked body as it arrives.
+        if response
+            .content_length()
+            .is_some_and(|length| length > MAX_RESPONSE_BYTES as u64)
+        {
+            return Err(SendError::TooLarge { status });
+        }
         let headers = std::mem::take(response.headers_mut());
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(SendError::Http)? {
             if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                return Err(SendError::TooLarge);
+                return Err(SendError::TooLarge { status });
             }
             body.extend_from_slice(&chunk);
         }
@@ -461,6 +477,17 @@ impl Client {
         let method = request.method.to_string();
         let path = request.path();
         match response.status {
+            300..=399 => Error::Redirected {
+                status: response.status,
+                method,
+                path,
+                location: response
+                    .headers
+                    .get(LOCATION)
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| self.inner.base_url.join(value).ok())
+                    .map(|url| url.origin().ascii_serialization()),
+            },
             404 => Error::NotFound {
                 method,
                 path,
@@ -638,7 +665,10 @@ pub(crate) struct RawResponse {
 
 enum SendError {
     Http(reqwest::Error),
-    TooLarge,
+    /// The body went past [`MAX_RESPONSE_BYTES`].
+    TooLarge {
+        status: u16,
+    },
 }
 
 fn parse_base_url(raw: &str) -> Result<Url, Error> {
@@ -672,28 +702,20 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
 /// What lies under an HTTP error ("tcp connect error: Connection refused"), without reqwest's
 /// own top line, which repeats the whole URL; the whole error when it has no cause.
 fn describe_cause(error: &reqwest::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut current = std::error::Error::source(error);
-    while let Some(level) = current {
-        let text = level.to_string();
-        let text = text.trim();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(text)) {
-            parts.push(text.to_owned());
-        }
-        current = level.source();
-    }
-    if parts.is_empty() {
-        describe(error)
-    } else {
-        parts.join(": ")
-    }
+    chain_text(std::error::Error::source(error)).unwrap_or_else(|| describe(error))
 }
 
 /// An HTTP error and its causes as one line, without the URL (which reqwest would otherwise
 /// repeat) and without repeating a cause that the previous level already quoted.
 fn describe(error: &reqwest::Error) -> String {
+    chain_text(Some(error)).unwrap_or_else(|| "unknown HTTP error".to_owned())
+}
+
+/// `first` and the errors under it, joined with ": ", leaving out a level whose text the
+/// previous one already quoted; `None` when there is no text at all.
+fn chain_text(first: Option<&(dyn std::error::Error + 'static)>) -> Option<String> {
     let mut parts: Vec<String> = Vec::new();
-    let mut current: Option<&dyn std::error::Error> = Some(error);
+    let mut current = first;
     while let Some(level) = current {
         let text = level.to_string();
         let text = text.trim();
@@ -702,9 +724,5 @@ fn describe(error: &reqwest::Error) -> String {
         }
         current = level.source();
     }
-    if parts.is_empty() {
-        "unknown HTTP error".to_owned()
-    } else {
-        parts.join(": ")
-    }
+    (!parts.is_empty()).then(|| parts.join(": "))
 }

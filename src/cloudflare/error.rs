@@ -7,6 +7,8 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 
+use super::retry::MAX_RETRY_AFTER;
+
 /// Cloudflare's code for "No route for the URI".
 pub const UNKNOWN_ROUTE_CODE: i64 = 7003;
 
@@ -145,6 +147,19 @@ pub enum Error {
         /// How many requests were made in total.
         attempts: u32,
     },
+    /// The API answered with a redirect, which is never followed: the Cloudflare API does not
+    /// redirect, and following one could hand the credentials to another host.
+    Redirected {
+        /// HTTP status code (3xx).
+        status: u16,
+        /// HTTP method.
+        method: String,
+        /// Path below the base URL.
+        path: String,
+        /// Scheme, host and port the redirect pointed at (never its path or query, which could
+        /// carry anything).
+        location: Option<String>,
+    },
     /// The response could not be understood.
     Decode {
         /// HTTP method.
@@ -183,7 +198,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::NotFound { .. } => Some(404),
-            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::Decode { status, .. }
+            | Error::Redirected { status, .. } => Some(*status),
             Error::RateLimited { .. } => Some(429),
             _ => None,
         }
@@ -255,14 +272,31 @@ impl fmt::Display for Error {
                 retry_after,
                 errors,
             } => {
-                write!(
-                    f,
-                    "Cloudflare API kept answering 429 Too Many Requests for {method} {path}; \
-                     gave up after {attempts} attempts over {}",
-                    HumanDuration(*elapsed)
-                )?;
-                if let Some(wait) = retry_after {
-                    write!(f, " (it last asked to wait {})", HumanDuration(*wait))?;
+                let asked = retry_after.map(|wait| {
+                    if wait >= MAX_RETRY_AFTER {
+                        format!("{} or more", HumanDuration(MAX_RETRY_AFTER))
+                    } else {
+                        HumanDuration(wait).to_string()
+                    }
+                });
+                match (attempts, asked) {
+                    (1, Some(asked)) => write!(
+                        f,
+                        "Cloudflare API answered 429 Too Many Requests for {method} {path} and \
+                         asked to wait {asked}, longer than the retry settings allow \
+                         (max_retry_duration); not retried"
+                    )?,
+                    (_, asked) => {
+                        write!(
+                            f,
+                            "Cloudflare API kept answering 429 Too Many Requests for {method} \
+                             {path}; gave up after {attempts} attempts over {}",
+                            HumanDuration(*elapsed)
+                        )?;
+                        if let Some(asked) = asked {
+                            write!(f, " (it last asked to wait {asked})")?;
+                        }
+                    }
                 }
                 if !errors.is_empty() {
                     f.write_str(": ")?;
@@ -313,6 +347,25 @@ impl fmt::Display for Error {
             } => {
                 write!(f, "could not reach the Cloudflare API for {method} {path}: {detail}")?;
                 write_attempts(f, *attempts)
+            }
+            Error::Redirected {
+                status,
+                method,
+                path,
+                location,
+            } => {
+                write!(
+                    f,
+                    "Cloudflare API answered {method} {path} with {}, a redirect",
+                    status_text(*status)
+                )?;
+                if let Some(location) = location {
+                    write!(f, " to {location}")?;
+                }
+                f.write_str(
+                    "; redirects are not followed, because the Cloudflare API never sends them \
+                     and following one could hand the credentials to another host",
+                )
             }
             Error::Decode {
                 method,
@@ -377,6 +430,13 @@ impl fmt::Display for HumanDuration {
         }
         let secs = self.0.as_secs();
         let (minutes, seconds) = (secs / 60, secs % 60);
+        if minutes >= 60 {
+            let (hours, minutes) = (minutes / 60, minutes % 60);
+            return match minutes {
+                0 => write!(f, "{hours}h"),
+                m => write!(f, "{hours}h{m}m"),
+            };
+        }
         match (minutes, seconds) {
             (0, s) if self.0.subsec_millis() != 0 && s < 10 => {
                 write!(f, "{:.1}s", self.0.as_secs_f64())

@@ -29,6 +29,8 @@ mod redact;
 mod retry;
 
 #[cfg(test)]
+mod hostile_tests;
+#[cfg(test)]
 mod tests;
 
 pub use auth::Auth;

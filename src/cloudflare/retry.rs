@@ -105,8 +105,16 @@ pub(crate) fn should_retry_header(headers: &HeaderMap) -> Option<bool> {
     }
 }
 
+/// Longest server-requested wait taken at face value. Cloudflare blocks a client that went over
+/// its budget for 5 minutes; an answer asking for more than a day comes from something broken
+/// (or hostile) between us and the API, and must neither overflow a clock nor park callers for
+/// years. Longer requests are read as this cap, which is already far beyond any retry budget,
+/// so the request fails at once with the wait quoted as "24h or more".
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(86_400);
+
 /// How long the server asked us to wait: `Retry-After-Ms` (milliseconds) first, then
-/// `Retry-After` as seconds or as an HTTP date. Dates in the past mean "now".
+/// `Retry-After` as seconds or as an HTTP date. Dates in the past mean "now"; anything beyond
+/// [`MAX_RETRY_AFTER`] is read as that cap.
 pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Some(ms) = header_str(headers, "retry-after-ms").and_then(parse_millis) {
         return Some(ms);
@@ -120,15 +128,31 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 fn parse_millis(value: &str) -> Option<Duration> {
     let millis: f64 = value.parse().ok()?;
-    (millis.is_finite() && millis >= 0.0).then(|| Duration::from_secs_f64(millis / 1000.0))
+    capped_seconds(millis / 1000.0)
 }
 
 /// Parses a `Retry-After` value: delta-seconds (fractions tolerated) or an IMF-fixdate.
 pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds));
+        return capped_seconds(seconds);
     }
     let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(now)
+            .unwrap_or(Duration::ZERO)
+            .min(MAX_RETRY_AFTER),
+    )
+}
+
+/// A non-negative number of seconds as a wait, at most [`MAX_RETRY_AFTER`]; `None` for NaN and
+/// negative values. Infinity counts as "more than the cap".
+fn capped_seconds(seconds: f64) -> Option<Duration> {
+    if seconds.is_nan() || seconds < 0.0 {
+        return None;
+    }
+    if seconds >= MAX_RETRY_AFTER.as_secs_f64() {
+        return Some(MAX_RETRY_AFTER);
+    }
+    Some(Duration::from_secs_f64(seconds))
 }

@@ -62,6 +62,34 @@ fn github_body(name: &str, client_id: &str) -> IdentityProviderBody {
     }
 }
 
+/// Lists the identity providers of the test account.
+async fn list_account(client: &Client) -> Result<Vec<IdentityProvider>, Error> {
+    client
+        .list_identity_providers(&Scope::Account(ACCOUNT.into()))
+        .await
+}
+
+/// Asserts that `error`'s message contains `needle`.
+fn assert_says(error: &impl std::fmt::Display, needle: &str) {
+    let text = error.to_string();
+    assert!(text.contains(needle), "{text}");
+}
+
+/// Creates a GitHub identity provider in the test account with `client`, which must fail: the
+/// error, and whether the client reported that the request may have been sent.
+async fn failed_create(client: &Client) -> (Error, bool) {
+    let maybe_sent = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let error = client
+        .create_identity_provider_reporting(
+            &Scope::Account(ACCOUNT.into()),
+            &github_body("GitHub", "cid-1"),
+            Arc::clone(&maybe_sent),
+        )
+        .await
+        .unwrap_err();
+    (error, maybe_sent.load(std::sync::atomic::Ordering::Relaxed))
+}
+
 fn onetimepin_body() -> IdentityProviderBody {
     IdentityProviderBody {
         name: Field::Value("PIN login".to_owned()),
@@ -849,10 +877,7 @@ async fn success_false_in_a_2xx_is_an_api_error_and_missing_result_is_a_decode_e
         .update_identity_provider(&scope, "abc", &github_body("n", "c"))
         .await
         .unwrap_err();
-    assert!(
-        error.to_string().contains("the response had no result"),
-        "{error}"
-    );
+    assert_says(&error, "the response had no result");
 }
 
 #[tokio::test]
@@ -947,10 +972,7 @@ async fn pages_stop_at_total_pages_and_when_the_server_ignores_page() {
         http_answer("200 OK", "application/json", &body.to_string())
     })
     .await;
-    let listed = client(&server.base_url)
-        .list_identity_providers(&Scope::Account(ACCOUNT.into()))
-        .await
-        .unwrap();
+    let listed = list_account(&client(&server.base_url)).await.unwrap();
     let ids: Vec<_> = listed.iter().filter_map(|p| p.id.clone()).collect();
     assert_eq!(ids, ["p1-a", "p1-b", "p2-a", "p2-b"]);
     assert_eq!(server.requests().len(), 2);
@@ -962,10 +984,7 @@ async fn pages_stop_at_total_pages_and_when_the_server_ignores_page() {
         http_answer("200 OK", "application/json", &body.to_string())
     })
     .await;
-    let listed = client(&repeating.base_url)
-        .list_identity_providers(&Scope::Account(ACCOUNT.into()))
-        .await
-        .unwrap();
+    let listed = list_account(&client(&repeating.base_url)).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(repeating.requests().len(), 2);
 }
@@ -982,10 +1001,7 @@ fn closed_port_url() -> String {
 async fn connection_refused_is_reported_as_unreachable_after_retries() {
     let base_url = closed_port_url();
     let client = client(&base_url);
-    let error = client
-        .list_identity_providers(&Scope::Account(ACCOUNT.into()))
-        .await
-        .unwrap_err();
+    let error = list_account(&client).await.unwrap_err();
     let Error::Unreachable {
         attempts, detail, ..
     } = &error
@@ -1024,10 +1040,7 @@ async fn refused_connections_get_the_short_budget_not_the_full_one() {
     };
     let client = Client::new(config).unwrap();
     let started = std::time::Instant::now();
-    let error = client
-        .list_identity_providers(&Scope::Account(ACCOUNT.into()))
-        .await
-        .unwrap_err();
+    let error = list_account(&client).await.unwrap_err();
     let Error::Unreachable { attempts, .. } = error else {
         panic!("expected an unreachable error, got {error:?}");
     };
@@ -1038,18 +1051,9 @@ async fn refused_connections_get_the_short_budget_not_the_full_one() {
 
 #[tokio::test]
 async fn a_create_that_never_connected_never_reports_that_it_may_have_sent() {
-    let client = client(&closed_port_url());
-    let maybe_sent = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let error = client
-        .create_identity_provider_reporting(
-            &Scope::Account(ACCOUNT.into()),
-            &github_body("GitHub", "cid-1"),
-            Arc::clone(&maybe_sent),
-        )
-        .await
-        .unwrap_err();
+    let (error, maybe_sent) = failed_create(&client(&closed_port_url())).await;
     assert!(matches!(error, Error::Unreachable { .. }), "{error:?}");
-    assert!(!maybe_sent.load(std::sync::atomic::Ordering::Relaxed));
+    assert!(!maybe_sent);
 }
 
 #[tokio::test]
@@ -1073,18 +1077,9 @@ async fn server_errors_keep_the_full_budget_and_count_as_sent() {
         max_unreachable: Duration::ZERO,
         ..quick_retry(3)
     };
-    let client = Client::new(config).unwrap();
-    let maybe_sent = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let error = client
-        .create_identity_provider_reporting(
-            &Scope::Account(ACCOUNT.into()),
-            &github_body("GitHub", "cid-1"),
-            Arc::clone(&maybe_sent),
-        )
-        .await
-        .unwrap_err();
+    let (error, maybe_sent) = failed_create(&Client::new(config).unwrap()).await;
     assert_eq!(error.status(), Some(503), "{error:?}");
-    assert!(maybe_sent.load(std::sync::atomic::Ordering::Relaxed));
+    assert!(maybe_sent);
     // Four POSTs, each followed by a look for the object: the zero unreachable budget did not
     // cut them short.
     let posts = server
@@ -1127,6 +1122,26 @@ mod against_mock {
         cloudflare_mock::spawn(MockConfig::default())
             .await
             .expect("mock starts")
+    }
+
+    /// The mock, answering 429 beyond `requests` per `window`.
+    async fn limited_mock(requests: u32, window: Duration) -> cloudflare_mock::MockServer {
+        let server = mock().await;
+        server
+            .control()
+            .set_rate_limit(Some(cloudflare_mock::RateLimit { requests, window }));
+        server
+    }
+
+    /// Asserts that at least `least` has passed since `started`.
+    fn assert_waited(started: Instant, least: Duration) {
+        let elapsed = started.elapsed();
+        assert!(elapsed >= least, "{elapsed:?}");
+    }
+
+    /// A 429 answer asking to wait `retry_after_secs`.
+    fn throttled(retry_after_secs: u64) -> FaultKind {
+        FaultKind::TooManyRequests { retry_after_secs }
     }
 
     fn count(server: &cloudflare_mock::MockServer, operation: &str) -> u64 {
@@ -1206,6 +1221,10 @@ mod against_mock {
             .with_writer(move || writer.clone())
             .finish();
         let _guard = tracing::subscriber::set_default(subscriber);
+        // Other tests in this process may have met the client's log callsites first, while no
+        // subscriber wanted them, and tracing caches that "not interested" per callsite. Asking
+        // it to recompute makes this test's subscriber count, whatever ran before.
+        tracing::callsite::rebuild_interest_cache();
 
         let server = mock().await;
         let control = server.control();
@@ -1387,10 +1406,7 @@ mod against_mock {
         let mut config = config(&server.base_url());
         config.auth = Auth::Token("wrong-token-0123456789abcdefghijklmnopqrs".into());
         let client = Client::new(config).unwrap();
-        let error = client
-            .list_identity_providers(&Scope::Account(ACCOUNT.into()))
-            .await
-            .unwrap_err();
+        let error = list_account(&client).await.unwrap_err();
         assert_eq!(error.status(), Some(403), "{error:?}");
         assert!(error.codes().contains(&10000), "{error:?}");
         let text = error.to_string();
@@ -1441,10 +1457,7 @@ mod against_mock {
         let server = mock().await;
         let control = server.control();
         control.add_fault(Fault::times(Some("list"), FaultKind::ServerError(503), 2));
-        let listed = client(&server.base_url())
-            .list_identity_providers(&Scope::Account(ACCOUNT.into()))
-            .await
-            .unwrap();
+        let listed = list_account(&client(&server.base_url())).await.unwrap();
         assert!(listed.is_empty());
         assert_eq!(count(&server, "list"), 3);
         server.shutdown().await;
@@ -1481,12 +1494,7 @@ mod against_mock {
         );
 
         control.clear_faults();
-        control.add_fault(Fault::always(
-            Some("get"),
-            FaultKind::TooManyRequests {
-                retry_after_secs: 0,
-            },
-        ));
+        control.add_fault(Fault::always(Some("get"), throttled(0)));
         let error = client.get_identity_provider(&scope, &id).await.unwrap_err();
         let Error::RateLimited {
             attempts,
@@ -1498,35 +1506,21 @@ mod against_mock {
         };
         assert_eq!(*attempts, 4);
         assert_eq!(*retry_after, Some(Duration::ZERO));
-        assert!(
-            error.to_string().contains("429 Too Many Requests"),
-            "{error}"
-        );
+        assert_says(&error, "429 Too Many Requests");
         server.shutdown().await;
     }
 
     #[tokio::test]
     async fn retry_after_is_respected() {
         let server = mock().await;
-        server.control().add_fault(Fault::times(
-            Some("list"),
-            FaultKind::TooManyRequests {
-                retry_after_secs: 1,
-            },
-            1,
-        ));
+        server
+            .control()
+            .add_fault(Fault::times(Some("list"), throttled(1), 1));
         let client = client(&server.base_url());
         let started = Instant::now();
-        client
-            .list_identity_providers(&Scope::Account(ACCOUNT.into()))
-            .await
-            .unwrap();
+        list_account(&client).await.unwrap();
         // Our own backoff is at most 20 ms here, so only Retry-After explains a second's wait.
-        assert!(
-            started.elapsed() >= Duration::from_millis(990),
-            "{:?}",
-            started.elapsed()
-        );
+        assert_waited(started, Duration::from_millis(990));
         assert_eq!(count(&server, "list"), 2);
         server.shutdown().await;
     }
@@ -1534,41 +1528,26 @@ mod against_mock {
     #[tokio::test]
     async fn retry_after_beyond_the_time_budget_fails_fast() {
         let server = mock().await;
-        server.control().add_fault(Fault::always(
-            Some("list"),
-            FaultKind::TooManyRequests {
-                retry_after_secs: 120,
-            },
-        ));
+        server
+            .control()
+            .add_fault(Fault::always(Some("list"), throttled(120)));
         let mut config = config(&server.base_url());
         config.retry.max_elapsed = Duration::from_secs(10);
         let client = Client::new(config).unwrap();
         let started = Instant::now();
-        let error = client
-            .list_identity_providers(&Scope::Account(ACCOUNT.into()))
-            .await
-            .unwrap_err();
+        let error = list_account(&client).await.unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(10));
         assert!(
             matches!(error, Error::RateLimited { attempts: 1, .. }),
             "{error:?}"
         );
-        assert!(
-            error.to_string().contains("it last asked to wait 2m"),
-            "{error}"
-        );
+        assert_says(&error, "asked to wait 2m, longer than the retry settings allow");
         server.shutdown().await;
     }
 
     #[tokio::test]
     async fn concurrent_callers_share_the_bucket_and_never_hit_the_server_limit() {
-        let server = mock().await;
-        server
-            .control()
-            .set_rate_limit(Some(cloudflare_mock::RateLimit {
-                requests: 15,
-                window: Duration::from_secs(1),
-            }));
+        let server = limited_mock(15, Duration::from_secs(1)).await;
         let mut config = config(&server.base_url());
         // 10 per second with no retries: a single 429 would fail a call.
         config.rate_limit = Some(RateLimit {
@@ -1577,26 +1556,12 @@ mod against_mock {
         });
         config.retry = RetryPolicy::none();
         let client = Client::new(config).unwrap();
-        let scope = Scope::Account(ACCOUNT.into());
         let started = Instant::now();
-        let calls: Vec<_> = (0..20)
-            .map(|_| {
-                let client = client.clone();
-                let scope = scope.clone();
-                tokio::spawn(async move { client.list_identity_providers(&scope).await })
-            })
-            .collect();
-        for call in calls {
-            call.await
-                .unwrap()
-                .expect("every caller succeeds without a 429");
+        for result in list_concurrently(&client, 20).await {
+            result.expect("every caller succeeds without a 429");
         }
         // One burst request, then 19 at 9 per second: the callers really waited.
-        assert!(
-            started.elapsed() >= Duration::from_millis(1500),
-            "{:?}",
-            started.elapsed()
-        );
+        assert_waited(started, Duration::from_millis(1500));
         assert_eq!(count(&server, "list"), 20);
 
         // The same load without the client-side bucket does trip the server's limit, so the
@@ -1612,19 +1577,11 @@ mod against_mock {
         unlimited.rate_limit = None;
         unlimited.retry = RetryPolicy::none();
         let unlimited = Client::new(unlimited).unwrap();
-        let calls: Vec<_> = (0..20)
-            .map(|_| {
-                let client = unlimited.clone();
-                let scope = scope.clone();
-                tokio::spawn(async move { client.list_identity_providers(&scope).await })
-            })
-            .collect();
-        let mut limited = 0;
-        for call in calls {
-            if let Err(Error::RateLimited { .. }) = call.await.unwrap() {
-                limited += 1;
-            }
-        }
+        let limited = list_concurrently(&unlimited, 20)
+            .await
+            .into_iter()
+            .filter(|result| matches!(result, Err(Error::RateLimited { .. })))
+            .count();
         assert!(limited > 0, "the server limit never triggered");
         server.shutdown().await;
     }
@@ -1658,14 +1615,8 @@ mod against_mock {
 
     #[tokio::test]
     async fn pacing_by_the_headers_spends_the_budget_without_a_single_429() {
-        let server = mock().await;
         let window = Duration::from_secs(2);
-        server
-            .control()
-            .set_rate_limit(Some(cloudflare_mock::RateLimit {
-                requests: 20,
-                window,
-            }));
+        let server = limited_mock(20, window).await;
         // The assumed budget is far larger: the headers are what keeps this client in line.
         let client = paced(&server.base_url(), RateLimit::default(), None);
         let started = Instant::now();
@@ -1702,14 +1653,8 @@ mod against_mock {
 
     #[tokio::test]
     async fn another_client_spending_the_same_budget_is_seen_in_the_headers() {
-        let server = mock().await;
         let window = Duration::from_secs(2);
-        server
-            .control()
-            .set_rate_limit(Some(cloudflare_mock::RateLimit {
-                requests: 20,
-                window,
-            }));
+        let server = limited_mock(20, window).await;
         // Some other tool with the same token spends 12 of the 20 first.
         let other = reqwest::Client::new();
         let url = format!(
@@ -1782,11 +1727,7 @@ mod against_mock {
         let started = Instant::now();
         first.list_identity_providers(&scope).await.unwrap();
         second.list_identity_providers(&scope).await.unwrap();
-        assert!(
-            started.elapsed() >= Duration::from_millis(900),
-            "{:?}",
-            started.elapsed()
-        );
+        assert_waited(started, Duration::from_millis(900));
         server.shutdown().await;
     }
 
@@ -1900,7 +1841,7 @@ mod against_mock {
             matches!(error, Error::Timeout { attempts: 2, .. }),
             "{error:?}"
         );
-        assert!(error.to_string().contains("did not answer GET"), "{error}");
+        assert_says(&error, "did not answer GET");
         server.shutdown().await;
     }
 }

@@ -1,9 +1,107 @@
-//! What data sources share: result schemas derived from a resource's schema, result values
-//! cut from the resource's state values, and the checks of the `account_id`/`zone_id` pair.
+//! What data sources share: the read preamble (client, account or zone), result schemas
+//! derived from a resource's schema, result values cut from the resource's state values, and
+//! the checks of the `account_id`/`zone_id` pair.
 
-use crate::cloudflare::Scope;
+use crate::cloudflare::{Client, Scope};
+use crate::framework::data_source::{DataSourceReadRequest, DataSourceReadResponse};
+use crate::framework::resource::{Context, ValidateConfigRequest, ValidateConfigResponse};
 use crate::framework::schema::{AttributeKind, Mode, StateForUnknown};
-use crate::framework::{Attribute, AttributePath, Diagnostics, Value};
+use crate::framework::{Attribute, AttributePath, DataSource, Diagnostics, Schema, Value};
+use crate::resources::kit::crud::client;
+
+/// A data source that reads from the one account or zone its configuration names, with the
+/// configured API client. Wrapped in [`Scoped`] it is a [`DataSource`]: the wrapper finds the
+/// client and the scope and reports what is missing, so the data source only reads.
+#[async_trait::async_trait]
+pub trait ScopedDataSource: Send + Sync + 'static {
+    /// The Terraform type name.
+    const TYPE_NAME: &'static str;
+    /// What the account or zone is for, ending the error for empty IDs: e.g. `"to search"`.
+    const SCOPE_PURPOSE: &'static str;
+    /// Builds the schema.
+    const SCHEMA: fn() -> Schema;
+    /// Checks a configuration that may contain unknown values.
+    const VALIDATE: fn(&Value, &mut Diagnostics);
+
+    /// Reads from the request's scope with the configured client, setting the computed attributes of the response's state
+    /// (which starts as the configuration).
+    async fn read(
+        &self,
+        ctx: &Context,
+        request: ScopedReadRequest<'_>,
+        response: &mut DataSourceReadResponse,
+    );
+}
+
+/// Input to [`ScopedDataSource::read`].
+#[derive(Debug)]
+pub struct ScopedReadRequest<'a> {
+    /// The configured API client.
+    pub client: &'a Client,
+    /// The account or zone the configuration names.
+    pub scope: Scope,
+    /// The wholly known configuration.
+    pub config: &'a Value,
+}
+
+/// A [`ScopedDataSource`] as a [`DataSource`].
+#[derive(Debug, Default)]
+pub struct Scoped<T>(pub T);
+
+#[async_trait::async_trait]
+impl<T: ScopedDataSource> DataSource for Scoped<T> {
+    fn type_name(&self) -> &'static str {
+        T::TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        (T::SCHEMA)()
+    }
+
+    async fn validate_config(
+        &self,
+        _ctx: &Context,
+        request: ValidateConfigRequest,
+        response: &mut ValidateConfigResponse,
+    ) {
+        (T::VALIDATE)(&request.config, &mut response.diagnostics);
+    }
+
+    async fn read(
+        &self,
+        ctx: &Context,
+        request: DataSourceReadRequest,
+        response: &mut DataSourceReadResponse,
+    ) {
+        let diagnostics = &mut response.diagnostics;
+        let config = &request.config;
+        let Some(client) = client(ctx, diagnostics) else {
+            return;
+        };
+        let Some(scope) = scope(config) else {
+            // Validation refuses this configuration; an empty string gets here.
+            (T::VALIDATE)(config, diagnostics);
+            if !diagnostics.has_errors() {
+                diagnostics.attribute_error(
+                    AttributePath::attribute("account_id"),
+                    "Missing Account or Zone",
+                    format!(
+                        "account_id and zone_id are empty. Set one of them to the ID of the \
+                         account or zone {}.",
+                        T::SCOPE_PURPOSE
+                    ),
+                );
+            }
+            return;
+        };
+        let request = ScopedReadRequest {
+            client,
+            scope,
+            config,
+        };
+        self.0.read(ctx, request, response).await;
+    }
+}
 
 /// A resource's attributes as data source results: every one computed, with the resource's
 /// types, nesting, descriptions and sensitivity, but none of its planning rules. Write-only

@@ -8,16 +8,17 @@ pub mod zero_trust_access_identity_provider;
 pub mod zero_trust_access_identity_providers;
 
 use crate::framework::DataSource;
+use kit::Scoped;
 use std::sync::Arc;
 
 /// Every data source type the provider offers.
 pub fn all() -> Vec<Arc<dyn DataSource>> {
     vec![
-        Arc::new(
-            zero_trust_access_identity_provider::ZeroTrustAccessIdentityProviderDataSource::new(),
-        ),
-        Arc::new(
-            zero_trust_access_identity_providers::ZeroTrustAccessIdentityProvidersDataSource::new(),
-        ),
+        Arc::new(Scoped(
+            zero_trust_access_identity_provider::ZeroTrustAccessIdentityProviderDataSource,
+        )),
+        Arc::new(Scoped(
+            zero_trust_access_identity_providers::ZeroTrustAccessIdentityProvidersDataSource,
+        )),
     ]
 }

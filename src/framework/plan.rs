@@ -264,15 +264,17 @@ fn map_element<'a>(value: &'a Value, key: &str) -> &'a Value {
     }
 }
 
-fn apply_defaults(fields: Fields<'_>, planned: &mut Value, config: &Value) {
+/// Calls `visit` with every attribute of `planned`, nested levels included, its slot and its
+/// counterpart in `config`.
+fn for_each_attribute(
+    fields: Fields<'_>,
+    planned: &mut Value,
+    config: &Value,
+    visit: &mut dyn FnMut(&Attribute, &mut Value, &Value),
+) {
     for attribute in fields.attributes {
-        let Some(default) = &attribute.default else {
-            continue;
-        };
-        if config.attr(&attribute.name).is_null() {
-            if let Some(slot) = attr_mut(planned, &attribute.name) {
-                *slot = default.clone();
-            }
+        if let Some(slot) = attr_mut(planned, &attribute.name) {
+            visit(attribute, slot, config.attr(&attribute.name));
         }
     }
     for (name, nesting, child) in fields.children() {
@@ -283,38 +285,50 @@ fn apply_defaults(fields: Fields<'_>, planned: &mut Value, config: &Value) {
                 slot,
                 [config_child, &NULL],
                 &mut |item, [c, _], _| {
-                    apply_defaults(child, item, c);
+                    for_each_attribute(child, item, c, visit);
                 },
             );
         }
     }
 }
 
+/// The path of one element reached by `for_each_element` below the nested attribute at `path`.
+fn element_path(path: &AttributePath, step: PathStep) -> AttributePath {
+    match step {
+        PathStep::Attribute(_) => path.clone(),
+        PathStep::ElementKeyInt(i) => path.clone().index(i),
+        PathStep::ElementKeyString(k) => path.clone().key(k),
+    }
+}
+
+fn apply_defaults(fields: Fields<'_>, planned: &mut Value, config: &Value) {
+    for_each_attribute(
+        fields,
+        planned,
+        config,
+        &mut |attribute, slot, configured| {
+            if let (Some(default), true) = (&attribute.default, configured.is_null()) {
+                *slot = default.clone();
+            }
+        },
+    );
+}
+
 fn mark_computed_unknown(fields: Fields<'_>, planned: &mut Value, config: &Value) {
-    for attribute in fields.attributes {
-        let marks = attribute.mode.is_computed()
-            && attribute.default.is_none()
-            && !attribute.write_only
-            && config.attr(&attribute.name).is_null();
-        if marks {
-            if let Some(slot) = attr_mut(planned, &attribute.name) {
+    for_each_attribute(
+        fields,
+        planned,
+        config,
+        &mut |attribute, slot, configured| {
+            let marks = attribute.mode.is_computed()
+                && attribute.default.is_none()
+                && !attribute.write_only
+                && configured.is_null();
+            if marks {
                 *slot = Value::unknown();
             }
-        }
-    }
-    for (name, nesting, child) in fields.children() {
-        let config_child = config.attr(name);
-        if let Some(slot) = attr_mut(planned, name) {
-            for_each_element(
-                nesting,
-                slot,
-                [config_child, &NULL],
-                &mut |item, [c, _], _| {
-                    mark_computed_unknown(child, item, c);
-                },
-            );
-        }
-    }
+        },
+    );
 }
 
 fn apply_state_for_unknown(fields: Fields<'_>, planned: &mut Value, prior: &Value, config: &Value) {
@@ -389,48 +403,29 @@ fn collect_requires_replace(
             &mut planned_copy,
             [prior_child, &NULL],
             &mut |item, [p, _], step| {
-                let element_path = match step {
-                    PathStep::Attribute(_) => attribute_path.clone(),
-                    PathStep::ElementKeyInt(i) => attribute_path.clone().index(i),
-                    PathStep::ElementKeyString(k) => attribute_path.clone().key(k),
-                };
-                collect_requires_replace(child, p, item, &element_path, out);
+                collect_requires_replace(child, p, item, &element_path(&attribute_path, step), out);
             },
         );
     }
 }
 
 fn null_write_only_in(fields: Fields<'_>, value: &mut Value) {
-    for attribute in fields.attributes.iter().filter(|a| a.write_only) {
-        if let Some(slot) = attr_mut(value, &attribute.name) {
+    for_each_attribute(fields, value, &NULL, &mut |attribute, slot, _| {
+        if attribute.write_only {
             *slot = Value::Null;
         }
-    }
-    for (name, nesting, child) in fields.children() {
-        if let Some(slot) = attr_mut(value, name) {
-            for_each_element(nesting, slot, [&NULL, &NULL], &mut |item, _, _| {
-                null_write_only_in(child, item);
-            });
-        }
-    }
+    });
 }
 
 fn config_from_state_in(fields: Fields<'_>, value: &mut Value) {
-    let not_configurable = |a: &&Attribute| {
-        !a.mode.is_configurable() || a.write_only || !a.deprecation_message.is_empty()
-    };
-    for attribute in fields.attributes.iter().filter(not_configurable) {
-        if let Some(slot) = attr_mut(value, &attribute.name) {
+    for_each_attribute(fields, value, &NULL, &mut |attribute, slot, _| {
+        let configurable = attribute.mode.is_configurable()
+            && !attribute.write_only
+            && attribute.deprecation_message.is_empty();
+        if !configurable {
             *slot = Value::Null;
         }
-    }
-    for (name, nesting, child) in fields.children() {
-        if let Some(slot) = attr_mut(value, name) {
-            for_each_element(nesting, slot, [&NULL, &NULL], &mut |item, _, _| {
-                config_from_state_in(child, item);
-            });
-        }
-    }
+    });
 }
 
 fn write_only_paths_in(
@@ -448,12 +443,7 @@ fn write_only_paths_in(
         let attribute_path = path.clone().attr(name);
         let mut copy = config.attr(name).clone();
         for_each_element(nesting, &mut copy, [&NULL, &NULL], &mut |item, _, step| {
-            let element_path = match step {
-                PathStep::Attribute(_) => attribute_path.clone(),
-                PathStep::ElementKeyInt(i) => attribute_path.clone().index(i),
-                PathStep::ElementKeyString(k) => attribute_path.clone().key(k),
-            };
-            write_only_paths_in(child, item, &element_path, out);
+            write_only_paths_in(child, item, &element_path(&attribute_path, step), out);
         });
     }
 }
@@ -518,7 +508,7 @@ mod tests {
 
     /// An object of the test schema: every attribute null except those given.
     fn object(values: &[(&str, Value)]) -> Value {
-        let mut object = Value::object(
+        let object = Value::object(
             [
                 "id",
                 "name",
@@ -534,13 +524,19 @@ mod tests {
             ]
             .map(|n| (n, Value::Null)),
         );
-        for (name, value) in values {
-            object
+        with(object, values)
+    }
+
+    /// `base` with the attributes in `changes` set.
+    fn with(base: Value, changes: &[(&str, Value)]) -> Value {
+        let mut value = base;
+        for (name, v) in changes {
+            value
                 .as_entries_mut()
                 .unwrap()
-                .insert((*name).to_owned(), value.clone());
+                .insert((*name).to_owned(), v.clone());
         }
-        object
+        value
     }
 
     fn config_object(client_id: Value, prompt: Value, redirect: Value) -> Value {
@@ -614,15 +610,20 @@ mod tests {
     #[test]
     fn planning_rules() {
         let unknown = Value::unknown;
-        let with = |base: Value, changes: &[(&str, Value)]| {
-            let mut value = base;
-            for (name, v) in changes {
-                value
-                    .as_entries_mut()
-                    .unwrap()
-                    .insert((*name).to_owned(), v.clone());
-            }
-            value
+        // The prior state after a change: what the API computes is unknown again.
+        let updated = |changes: &[(&str, Value)]| {
+            let recomputed = with(
+                prior(),
+                &[
+                    ("updated_at", unknown()),
+                    (
+                        "config",
+                        config_object("cid".into(), "login".into(), unknown()),
+                    ),
+                    ("rules", Value::List(vec![rule("a", unknown())])),
+                ],
+            );
+            with(recomputed, changes)
         };
         let cases =
             vec![
@@ -663,18 +664,9 @@ mod tests {
                 prior: prior(),
                 proposed: with(prior(), &[("description", "new".into())]),
                 config: with(config(), &[("description", "new".into())]),
-                planned: with(
-                    prior(),
-                    &[
+                planned: updated(&[
                         ("description", "new".into()),
-                        ("updated_at", unknown()),
-                        (
-                            "config",
-                            config_object("cid".into(), "login".into(), unknown()),
-                        ),
-                        ("rules", Value::List(vec![rule("a", unknown())])),
-                    ],
-                ),
+                ]),
                 requires_replace: vec![],
             },
             Case {
@@ -682,19 +674,10 @@ mod tests {
                 prior: with(prior(), &[("etag", Value::Null)]),
                 proposed: with(prior(), &[("etag", Value::Null), ("description", "x".into())]),
                 config: with(config(), &[("description", "x".into())]),
-                planned: with(
-                    prior(),
-                    &[
+                planned: updated(&[
                         ("description", "x".into()),
-                        ("updated_at", unknown()),
                         ("etag", unknown()),
-                        (
-                            "config",
-                            config_object("cid".into(), "login".into(), unknown()),
-                        ),
-                        ("rules", Value::List(vec![rule("a", unknown())])),
-                    ],
-                ),
+                ]),
                 requires_replace: vec![],
             },
             Case {
@@ -702,18 +685,9 @@ mod tests {
                 prior: prior(),
                 proposed: with(prior(), &[("region", unknown())]),
                 config: with(config(), &[("region", unknown())]),
-                planned: with(
-                    prior(),
-                    &[
+                planned: updated(&[
                         ("region", unknown()),
-                        ("updated_at", unknown()),
-                        (
-                            "config",
-                            config_object("cid".into(), "login".into(), unknown()),
-                        ),
-                        ("rules", Value::List(vec![rule("a", unknown())])),
-                    ],
-                ),
+                ]),
                 requires_replace: vec![],
             },
             Case {
@@ -733,18 +707,10 @@ mod tests {
                         ("rules", Value::List(vec![rule("b", Value::Null)])),
                     ],
                 ),
-                planned: with(
-                    prior(),
-                    &[
+                planned: updated(&[
                         ("name", "other".into()),
-                        ("updated_at", unknown()),
-                        (
-                            "config",
-                            config_object("cid".into(), "login".into(), unknown()),
-                        ),
                         ("rules", Value::List(vec![rule("b", unknown())])),
-                    ],
-                ),
+                ]),
                 requires_replace: vec![
                     AttributePath::attribute("name"),
                     AttributePath::attribute("rules").index(0).attr("value"),
@@ -764,18 +730,9 @@ mod tests {
                     config(),
                     &[("tags", Value::Set(vec![Value::object([("key", "b".into())])]))],
                 ),
-                planned: with(
-                    prior(),
-                    &[
+                planned: updated(&[
                         ("tags", Value::Set(vec![Value::object([("key", "b".into())])])),
-                        ("updated_at", unknown()),
-                        (
-                            "config",
-                            config_object("cid".into(), "login".into(), unknown()),
-                        ),
-                        ("rules", Value::List(vec![rule("a", unknown())])),
-                    ],
-                ),
+                ]),
                 requires_replace: vec![AttributePath::attribute("tags")],
             },
             Case {

@@ -119,6 +119,13 @@ pub fn diagnostic(client: &Client, operation: Operation<'_>, error: &Error) -> D
              API and base_url (CLOUDFLARE_BASE_URL), then apply again."
                 .into(),
         ),
+        Error::Redirected { .. } => (
+            "Cloudflare API Redirect Refused",
+            "Set base_url (CLOUDFLARE_BASE_URL) to the API root itself, such as \
+             https://api.cloudflare.com/client/v4; if a proxy in between redirects, have it \
+             forward requests instead."
+                .into(),
+        ),
         Error::Decode { .. } => (
             "Unexpected Cloudflare API Response",
             "If base_url points to a proxy, check that it forwards Cloudflare's answers \

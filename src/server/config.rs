@@ -244,75 +244,33 @@ mod tests {
         assert!(env.cookie_matches());
     }
 
+    /// Asserts that each of `offers` negotiates version 6, marked as `offered` or not.
+    fn assert_negotiates_six(offers: &[Option<&str>], offered: bool) {
+        for offer in offers {
+            let expected = Negotiated {
+                version: 6,
+                offered,
+            };
+            assert_eq!(negotiate(*offer), expected, "{offer:?}");
+        }
+    }
+
     #[test]
     fn version_six_is_chosen_whenever_offered() {
-        assert_eq!(
-            negotiate(Some("5,6")),
-            Negotiated {
-                version: 6,
-                offered: true
-            }
-        );
-        assert_eq!(
-            negotiate(Some("6,5")),
-            Negotiated {
-                version: 6,
-                offered: true
-            }
-        );
-        assert_eq!(
-            negotiate(Some(" 5 , 6 ")),
-            Negotiated {
-                version: 6,
-                offered: true
-            }
-        );
-        assert_eq!(
-            negotiate(Some("x,6")),
-            Negotiated {
-                version: 6,
-                offered: true
-            }
-        );
-        assert_eq!(
-            negotiate(None),
-            Negotiated {
-                version: 6,
-                offered: true
-            }
-        );
-        assert_eq!(
-            negotiate(Some("")),
-            Negotiated {
-                version: 6,
-                offered: true
-            }
-        );
+        let offers = [
+            Some("5,6"),
+            Some("6,5"),
+            Some(" 5 , 6 "),
+            Some("x,6"),
+            None,
+            Some(""),
+        ];
+        assert_negotiates_six(&offers, true);
     }
 
     #[test]
     fn version_six_is_still_announced_when_not_offered() {
-        assert_eq!(
-            negotiate(Some("4,5")),
-            Negotiated {
-                version: 6,
-                offered: false
-            }
-        );
-        assert_eq!(
-            negotiate(Some("66")),
-            Negotiated {
-                version: 6,
-                offered: false
-            }
-        );
-        assert_eq!(
-            negotiate(Some("five")),
-            Negotiated {
-                version: 6,
-                offered: false
-            }
-        );
+        assert_negotiates_six(&[Some("4,5"), Some("66"), Some("five")], false);
     }
 
     #[test]

@@ -89,6 +89,13 @@ fn start(settings: &Settings) -> Running {
     }
 }
 
+/// Waits up to two seconds for the server to finish serving without an error; `why` says
+/// what kept it running otherwise.
+async fn assert_stops_serving(served: JoinHandle<Result<(), ServeError>>, why: &str) {
+    let finished = tokio::time::timeout(Duration::from_secs(2), served).await;
+    finished.expect(why).unwrap().unwrap();
+}
+
 trait Stream: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Stream for T {}
 
@@ -255,10 +262,7 @@ async fn mtls_admits_only_the_pinned_host_and_shuts_down_on_request() {
         .await
         .unwrap();
     assert!(running.shutdown.is_cancelled());
-    let served = tokio::time::timeout(Duration::from_secs(2), running.served)
-        .await
-        .expect("the server kept running after Shutdown");
-    served.unwrap().unwrap();
+    assert_stops_serving(running.served, "the server kept running after Shutdown").await;
     assert!(matches!(stdio.message().await, Ok(None)));
     assert!(matches!(broker.message().await, Ok(None)));
     assert!(!socket.exists(), "the socket file outlived the server");
@@ -290,11 +294,7 @@ async fn plaintext_over_tcp_when_no_client_certificate_is_given() {
     assert_eq!(unknown.code(), tonic::Code::NotFound);
 
     running.shutdown.cancel();
-    tokio::time::timeout(Duration::from_secs(2), running.served)
-        .await
-        .expect("the server kept running after shutdown")
-        .unwrap()
-        .unwrap();
+    assert_stops_serving(running.served, "the server kept running after shutdown").await;
 }
 
 #[tokio::test]
@@ -320,11 +320,7 @@ async fn a_request_that_never_ends_does_not_hold_shutdown_past_the_grace_period(
         .shutdown(Empty {})
         .await
         .unwrap();
-    tokio::time::timeout(Duration::from_secs(2), running.served)
-        .await
-        .expect("an open stream kept the server running")
-        .unwrap()
-        .unwrap();
+    assert_stops_serving(running.served, "an open stream kept the server running").await;
 }
 
 #[tokio::test]
@@ -359,4 +355,262 @@ fn command_line_parsing() {
         )
     );
     assert!(usage().contains("--debug"));
+}
+
+/// The API root the fuzzed provider talks to (a mock started by the test).
+static FUZZ_API: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+fn fuzz_env(name: &str) -> Option<String> {
+    match name {
+        "CLOUDFLARE_API_TOKEN" => Some("fuzz-token-0123456789abcdef0123456789abcdef".into()),
+        "CLOUDFLARE_BASE_URL" => FUZZ_API.get().cloned(),
+        "CLOUDFLARE_RETRIES" => Some("0".into()),
+        _ => None,
+    }
+}
+
+/// Malformed and random tfplugin6 requests through the generated client against a running
+/// server with the real provider: random field values (type names, versions, IDs, private
+/// bytes), DynamicValues that are noise, mutated or valid encodings of the schema, and
+/// mutated protobuf encodings of whole requests. Every call must come back (a response with
+/// diagnostics or a gRPC error) within the watchdog's limit, and the server must keep serving.
+#[test]
+fn fuzz_grpc_requests() {
+    use crate::fuzzing::{self, value_of, Verdict};
+    use crate::proto::tfplugin6 as tf;
+    use crate::proto::tfplugin6::provider_client::ProviderClient;
+    use crate::protocol::codec::msgpack;
+    use prost::Message;
+    use rand::rngs::StdRng;
+    use rand::Rng;
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (mock, running, resource_type) = runtime.block_on(async {
+        let mock = cloudflare_mock::spawn(cloudflare_mock::MockConfig::default())
+            .await
+            .expect("mock starts");
+        FUZZ_API.get_or_init(|| mock.base_url());
+        let server = BoundServer::bind(&settings(Network::Tcp, dir.path(), None)).unwrap();
+        let address = server.address().clone();
+        let shutdown = CancellationToken::new();
+        let provider = Arc::new(crate::provider::CloudflareProvider::with_env(fuzz_env));
+        let served = tokio::spawn(server.serve(provider, shutdown.clone()));
+        let resource_type = crate::resources::all()[0].schema().value_type();
+        (mock, (address, shutdown, served), resource_type)
+    });
+    let (address, shutdown, served) = running;
+    let channel = runtime.block_on(async {
+        let Address::Tcp(addr) = &address else {
+            panic!("expected TCP")
+        };
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        // Small requests one after another: without this, delayed ACKs cost 40 ms each.
+        stream.set_nodelay(true).unwrap();
+        channel_over(stream).await
+    });
+    let client = ProviderClient::new(channel).max_decoding_message_size(64 << 20);
+    let schema = runtime
+        .block_on(
+            client
+                .clone()
+                .get_provider_schema(tf::get_provider_schema::Request {}),
+        )
+        .unwrap()
+        .into_inner();
+    let mut resources: Vec<String> = schema.resource_schemas.keys().cloned().collect();
+    let mut data_sources: Vec<String> = schema.data_source_schemas.keys().cloned().collect();
+    resources.sort();
+    data_sources.sort();
+    assert!(!resources.is_empty() && !data_sources.is_empty());
+
+    let handle = runtime.handle().clone();
+    let dynamic = {
+        let ty = resource_type.clone();
+        move |rng: &mut StdRng| -> Option<tf::DynamicValue> {
+            let bytes = match rng.random_range(0..6) {
+                0 => return None,
+                1 => fuzzing::bytes(rng, 64),
+                2 => {
+                    let valid = msgpack::encode(&value_of(rng, &ty, 3), &ty).unwrap_or_default();
+                    fuzzing::mutate(rng, &valid)
+                }
+                _ => msgpack::encode(&value_of(rng, &ty, 3), &ty).unwrap_or_default(),
+            };
+            let json = rng.random_bool(0.1);
+            Some(tf::DynamicValue {
+                msgpack: if json { Vec::new() } else { bytes.clone() },
+                json: if json { bytes } else { Vec::new() },
+            })
+        }
+    };
+    let report = fuzzing::run("gRPC requests", move |rng| {
+        let pick = |rng: &mut StdRng, names: &[String]| -> String {
+            match rng.random_range(0..5) {
+                0 => fuzzing::text(rng, 20, "cloudflare_zero_trust_"),
+                _ => names[rng.random_range(0..names.len())].clone(),
+            }
+        };
+        let mut client = client.clone();
+        let rpc = rng.random_range(0..11);
+        let call = async {
+            let outcome: Result<Vec<tf::Diagnostic>, tonic::Status> = match rpc {
+                0 => client
+                    .validate_provider_config(tf::validate_provider_config::Request {
+                        config: dynamic(rng),
+                    })
+                    .await
+                    .map(|r| r.into_inner().diagnostics),
+                1 => client
+                    .configure_provider(tf::configure_provider::Request {
+                        terraform_version: fuzzing::text(rng, 8, "1.0."),
+                        // Half the time a valid, empty block: the provider is then configured
+                        // (from the environment) and later calls reach the mock API.
+                        config: if rng.random() {
+                            let ty = crate::provider::provider_schema().value_type();
+                            let nulls = value_of(rng, &ty, 0);
+                            msgpack::encode(&nulls, &ty).ok().map(|msgpack| tf::DynamicValue {
+                                msgpack,
+                                json: Vec::new(),
+                            })
+                        } else {
+                            dynamic(rng)
+                        },
+                        ..Default::default()
+                    })
+                    .await
+                    .map(|r| r.into_inner().diagnostics),
+                2 => client
+                    .validate_resource_config(tf::validate_resource_config::Request {
+                        type_name: pick(rng, &resources),
+                        config: dynamic(rng),
+                        ..Default::default()
+                    })
+                    .await
+                    .map(|r| r.into_inner().diagnostics),
+                3 => client
+                    .upgrade_resource_state(tf::upgrade_resource_state::Request {
+                        type_name: pick(rng, &resources),
+                        version: rng.random_range(-2..3),
+                        raw_state: Some(tf::RawState {
+                            json: fuzzing::mutate(rng, br#"{"id":"x","name":"n","type":"github","config":{"client_id":"c"}}"#),
+                            ..Default::default()
+                        }),
+                    })
+                    .await
+                    .map(|r| r.into_inner().diagnostics),
+                4 => client
+                    .read_resource(tf::read_resource::Request {
+                        type_name: pick(rng, &resources),
+                        current_state: dynamic(rng),
+                        private: fuzzing::bytes(rng, 32),
+                        ..Default::default()
+                    })
+                    .await
+                    .map(|r| r.into_inner().diagnostics),
+                5 => client
+                    .plan_resource_change(tf::plan_resource_change::Request {
+                        type_name: pick(rng, &resources),
+                        prior_state: dynamic(rng),
+                        proposed_new_state: dynamic(rng),
+                        config: dynamic(rng),
+                        prior_private: fuzzing::bytes(rng, 32),
+                        ..Default::default()
+                    })
+                    .await
+                    .map(|r| r.into_inner().diagnostics),
+                6 => client
+                    .apply_resource_change(tf::apply_resource_change::Request {
+                        type_name: pick(rng, &resources),
+                        prior_state: dynamic(rng),
+                        planned_state: dynamic(rng),
+                        config: dynamic(rng),
+                        planned_private: fuzzing::bytes(rng, 32),
+                        ..Default::default()
+                    })
+                    .await
+                    .map(|r| r.into_inner().diagnostics),
+                7 => client
+                    .import_resource_state(tf::import_resource_state::Request {
+                        type_name: pick(rng, &resources),
+                        id: fuzzing::text(rng, 60, "accountszone/%2F0123456789abcdef-"),
+                        ..Default::default()
+                    })
+                    .await
+                    .map(|r| r.into_inner().diagnostics),
+                8 => client
+                    .read_data_source(tf::read_data_source::Request {
+                        type_name: pick(rng, &data_sources),
+                        config: dynamic(rng),
+                        ..Default::default()
+                    })
+                    .await
+                    .map(|r| r.into_inner().diagnostics),
+                9 => client
+                    .move_resource_state(tf::move_resource_state::Request {
+                        source_provider_address: fuzzing::text(rng, 40, "registry.terraform.io/cloudflare"),
+                        source_type_name: pick(rng, &resources),
+                        source_schema_version: rng.random_range(-1..3),
+                        source_state: Some(tf::RawState {
+                            json: fuzzing::bytes(rng, 48),
+                            ..Default::default()
+                        }),
+                        target_type_name: pick(rng, &resources),
+                        source_private: fuzzing::bytes(rng, 16),
+                        ..Default::default()
+                    })
+                    .await
+                    .map(|r| r.into_inner().diagnostics),
+                _ => {
+                    // A whole request's protobuf bytes mutated; sent if they still decode.
+                    let valid = tf::plan_resource_change::Request {
+                        type_name: resources[0].clone(),
+                        config: dynamic(rng),
+                        proposed_new_state: dynamic(rng),
+                        ..Default::default()
+                    }
+                    .encode_to_vec();
+                    let bytes = fuzzing::mutate(rng, &valid);
+                    match tf::plan_resource_change::Request::decode(bytes.as_slice()) {
+                        Ok(request) => client
+                            .plan_resource_change(request)
+                            .await
+                            .map(|r| r.into_inner().diagnostics),
+                        Err(_) => Ok(Vec::new()),
+                    }
+                }
+            };
+            outcome
+        };
+        let outcome = handle.block_on(async {
+            tokio::time::timeout(Duration::from_secs(30), call)
+                .await
+                .unwrap_or_else(|_| panic!("rpc {rpc} did not answer within 30 s"))
+        });
+
+        match outcome {
+            Ok(diagnostics) if diagnostics.is_empty() => Verdict::Accepted,
+            Ok(_) => Verdict::Rejected,
+            // Only transport-level refusals are acceptable gRPC errors; the provider's own
+            // answers to bad input are diagnostics.
+            Err(status) => {
+                assert_ne!(status.code(), tonic::Code::Unknown, "{status:?}");
+                assert_ne!(status.code(), tonic::Code::Internal, "{status:?}");
+                Verdict::Rejected
+            }
+        }
+    });
+    // Still serving after all of that.
+    let health = runtime
+        .block_on(async { plugin_health(channel_over(connect_raw(&address).await).await).await });
+    assert_eq!(health.unwrap(), ServingStatus::Serving);
+    println!(
+        "fuzz gRPC requests: server still serving after {} requests",
+        report.cases
+    );
+    shutdown.cancel();
+    runtime.block_on(async {
+        let _ = tokio::time::timeout(Duration::from_secs(5), served).await;
+        mock.shutdown().await;
+    });
 }

@@ -222,58 +222,66 @@ mod tests {
         map
     }
 
-    #[test]
-    fn reads_cloudflare_headers() {
-        let reading = read(&headers(&[
-            ("ratelimit", "\"default\";r=50;t=30"),
-            ("ratelimit-policy", "\"default\";q=1200;w=300"),
-        ]))
-        .unwrap();
-        assert_eq!(
-            reading,
-            Reading {
-                remaining: 50,
-                reset: Duration::from_secs(30),
-                quota: Some(1200),
-                window: Some(Duration::from_secs(300)),
-            }
-        );
-    }
+    /// Header lines as name and value.
+    type Headers<'a> = &'a [(&'static str, &'a str)];
 
     #[test]
-    fn tolerates_order_whitespace_case_tokens_and_extra_params() {
-        let reading = read(&headers(&[
+    fn reads_remaining_reset_quota_and_window() {
+        let secs = Duration::from_secs;
+        let cases: [(&str, Headers, Reading); 3] = [
             (
-                "ratelimit",
-                "  default ; T=12 ;pk=:YWJj: ; R=7 ;ext=\"x;y,z\" ",
+                "Cloudflare's headers",
+                &[
+                    ("ratelimit", "\"default\";r=50;t=30"),
+                    ("ratelimit-policy", "\"default\";q=1200;w=300"),
+                ],
+                Reading {
+                    remaining: 50,
+                    reset: secs(30),
+                    quota: Some(1200),
+                    window: Some(secs(300)),
+                },
             ),
             (
-                "ratelimit-policy",
-                "\"burst\";q=10;w=1, default;w=60;q=100;qu=\"requests\"",
+                "any order, whitespace, case, tokens and extra parameters",
+                &[
+                    (
+                        "ratelimit",
+                        "  default ; T=12 ;pk=:YWJj: ; R=7 ;ext=\"x;y,z\" ",
+                    ),
+                    (
+                        "ratelimit-policy",
+                        "\"burst\";q=10;w=1, default;w=60;q=100;qu=\"requests\"",
+                    ),
+                ],
+                Reading {
+                    remaining: 7,
+                    reset: secs(12),
+                    quota: Some(100),
+                    window: Some(secs(60)),
+                },
             ),
-        ]))
-        .unwrap();
-        assert_eq!(reading.remaining, 7);
-        assert_eq!(reading.reset, Duration::from_secs(12));
-        assert_eq!(reading.quota, Some(100));
-        assert_eq!(reading.window, Some(Duration::from_secs(60)));
-    }
-
-    #[test]
-    fn the_tightest_of_several_members_wins_even_across_header_lines() {
-        let reading = read(&headers(&[
-            ("ratelimit", "\"default\";r=900;t=200"),
-            ("ratelimit", "\"burst\";r=3;t=1.5"),
             (
-                "ratelimit-policy",
-                "\"default\";q=1200;w=300, \"burst\";q=20;w=2",
+                "the tightest of several members wins, even across header lines",
+                &[
+                    ("ratelimit", "\"default\";r=900;t=200"),
+                    ("ratelimit", "\"burst\";r=3;t=1.5"),
+                    (
+                        "ratelimit-policy",
+                        "\"default\";q=1200;w=300, \"burst\";q=20;w=2",
+                    ),
+                ],
+                Reading {
+                    remaining: 3,
+                    reset: Duration::from_millis(1500),
+                    quota: Some(20),
+                    window: Some(secs(2)),
+                },
             ),
-        ]))
-        .unwrap();
-        assert_eq!(reading.remaining, 3);
-        assert_eq!(reading.reset, Duration::from_millis(1500));
-        assert_eq!(reading.quota, Some(20));
-        assert_eq!(reading.window, Some(Duration::from_secs(2)));
+        ];
+        for (name, pairs, expected) in cases {
+            assert_eq!(read(&headers(pairs)), Some(expected), "{name}");
+        }
     }
 
     #[test]

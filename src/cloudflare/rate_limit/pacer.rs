@@ -214,6 +214,15 @@ mod tests {
         }
     }
 
+    /// A pacer whose first request was answered at `now` with `remaining` requests left and
+    /// `reset_secs` to the reset.
+    fn answered(now: Instant, remaining: u64, reset_secs: u64) -> Pacer {
+        let mut pacer = Pacer::default();
+        send(&mut pacer, now);
+        pacer.observe(1, true, Some(&reading(remaining, reset_secs)), now);
+        pacer
+    }
+
     fn send(pacer: &mut Pacer, now: Instant) -> u64 {
         match pacer.decide(now, 1200) {
             Step::Send(seq) | Step::Probe(seq) => seq,
@@ -238,9 +247,7 @@ mod tests {
     #[test]
     fn counts_requests_in_flight_and_ignores_stale_answers() {
         let now = Instant::now();
-        let mut pacer = Pacer::default();
-        send(&mut pacer, now);
-        pacer.observe(1, true, Some(&reading(100, 30)), now);
+        let mut pacer = answered(now, 100, 30);
         for _ in 0..10 {
             send(&mut pacer, now);
         }
@@ -260,10 +267,8 @@ mod tests {
     #[test]
     fn spreads_the_rest_evenly_when_low_and_stops_at_the_reserve() {
         let start = Instant::now();
-        let mut pacer = Pacer::default();
-        send(&mut pacer, start);
         // 120 per 30 s: the low mark is 30 and the reserve 3. 13 left, 24 s to the reset.
-        pacer.observe(1, true, Some(&reading(13, 24)), start);
+        let mut pacer = answered(start, 13, 24);
         let reset_at = start + Duration::from_secs(24) + RESET_MARGIN;
         let mut now = start;
         let mut sent_at = Vec::new();
@@ -295,9 +300,7 @@ mod tests {
     #[test]
     fn waits_for_the_reset_at_zero_even_when_someone_else_spent_it() {
         let now = Instant::now();
-        let mut pacer = Pacer::default();
-        send(&mut pacer, now);
-        pacer.observe(1, true, Some(&reading(119, 30)), now);
+        let mut pacer = answered(now, 119, 30);
         let seq = send(&mut pacer, now);
         // Another client spent nearly everything meanwhile.
         pacer.observe(seq, true, Some(&reading(2, 20)), now);

@@ -6,13 +6,14 @@
 
 pub mod schema;
 
-use super::kit;
+use super::kit::{self, ScopedDataSource, ScopedReadRequest};
 use crate::cloudflare::{Client, IdentityProvider, ListFilter, Scope};
-use crate::framework::data_source::{DataSourceReadRequest, DataSourceReadResponse};
-use crate::framework::resource::{Context, ValidateConfigRequest, ValidateConfigResponse};
-use crate::framework::{AttributePath, DataSource, Diagnostics, Schema, Value};
+use crate::framework::data_source::DataSourceReadResponse;
+use crate::framework::resource::Context;
+use crate::framework::{AttributePath, Diagnostics, Schema, Value};
 use crate::resources::api_error::{self, Operation};
-use crate::resources::kit::crud::{client, stopped_diagnostic, unless_stopped, Stopped};
+use crate::resources::kit::crud::{call_api, stopped_diagnostic, unless_stopped, Stopped};
+use crate::resources::zero_trust_access_identity_provider::list::matches;
 use crate::resources::zero_trust_access_identity_provider::{convert, schema::TYPES, WORDING};
 use std::fmt::Write as _;
 
@@ -25,13 +26,6 @@ const CANDIDATES_SHOWN: usize = 20;
 /// The data source.
 #[derive(Debug, Default)]
 pub struct ZeroTrustAccessIdentityProviderDataSource;
-
-impl ZeroTrustAccessIdentityProviderDataSource {
-    /// The data source.
-    pub fn new() -> Self {
-        Self
-    }
-}
 
 /// The result attributes of one identity provider, as both identity-provider data sources
 /// show it: the resource's state of the API object, cut to the data source's shape.
@@ -77,20 +71,6 @@ fn candidate_lines(candidates: &[&IdentityProvider]) -> String {
     out
 }
 
-/// Whether `idp` has the filter's name (exactly) and type (in any case).
-fn selected(idp: &IdentityProvider, filter: &Value) -> bool {
-    let name_matches = filter
-        .attr("name")
-        .as_str()
-        .is_none_or(|name| idp.name.as_deref() == Some(name));
-    let type_matches = filter.attr("type").as_str().is_none_or(|kind| {
-        idp.kind
-            .as_deref()
-            .is_some_and(|k| k.eq_ignore_ascii_case(kind))
-    });
-    name_matches && type_matches
-}
-
 /// The one identity provider `filter` selects in `scope`, or the error explaining why there is
 /// not exactly one.
 async fn find(
@@ -105,34 +85,22 @@ async fn find(
         scim_enabled: kit::scim_enabled_query(filter.attr("scim_enabled")),
         limit: None,
     };
-    let about = format!("identity providers in {scope}");
-    let listed = match unless_stopped(
-        ctx,
-        client.list_identity_providers_matching(scope, &list_filter),
-    )
-    .await
-    {
-        Err(Stopped) => {
-            diagnostics.push(stopped_diagnostic("list", &about));
-            return None;
-        }
-        Ok(Err(error)) => {
-            diagnostics.push(api_error::diagnostic(
-                client,
-                Operation {
-                    verb: "list",
-                    subject: &about,
-                    wording: &WORDING,
-                },
-                &error,
-            ));
-            return None;
-        }
-        Ok(Ok(listed)) => listed,
+    let operation = Operation {
+        verb: "list",
+        subject: &format!("identity providers in {scope}"),
+        wording: &WORDING,
     };
+    let listing = client.list_identity_providers_matching(scope, &list_filter);
+    let listed = call_api(ctx, client, operation, listing, diagnostics).await?;
     let mut matches: Vec<IdentityProvider> = listed
         .iter()
-        .filter(|idp| selected(idp, filter))
+        .filter(|idp| {
+            matches(
+                idp,
+                filter.attr("type").as_str(),
+                filter.attr("name").as_str(),
+            )
+        })
         .cloned()
         .collect();
     if matches.len() == 1 {
@@ -215,58 +183,30 @@ async fn get(
 }
 
 #[async_trait::async_trait]
-impl DataSource for ZeroTrustAccessIdentityProviderDataSource {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
-    fn schema(&self) -> Schema {
-        schema::data_source_schema()
-    }
-
-    async fn validate_config(
-        &self,
-        _ctx: &Context,
-        request: ValidateConfigRequest,
-        response: &mut ValidateConfigResponse,
-    ) {
-        validate(&request.config, &mut response.diagnostics);
-    }
+impl ScopedDataSource for ZeroTrustAccessIdentityProviderDataSource {
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const VALIDATE: fn(&Value, &mut Diagnostics) = validate;
+    const SCOPE_PURPOSE: &'static str = "to search";
+    const SCHEMA: fn() -> Schema = schema::data_source_schema;
 
     async fn read(
         &self,
         ctx: &Context,
-        request: DataSourceReadRequest,
+        request: ScopedReadRequest<'_>,
         response: &mut DataSourceReadResponse,
     ) {
         let diagnostics = &mut response.diagnostics;
-        let config = &request.config;
-        let Some(client) = client(ctx, diagnostics) else {
-            return;
-        };
-        let Some(scope) = kit::scope(config) else {
-            // Validation refuses this configuration; an empty string gets here.
-            validate(config, diagnostics);
-            if !diagnostics.has_errors() {
-                diagnostics.attribute_error(
-                    AttributePath::attribute("account_id"),
-                    "Missing Account or Zone",
-                    "account_id and zone_id are empty. Set one of them to the ID of the account \
-                     or zone to search.",
-                );
-            }
-            return;
-        };
+        let (client, scope, config) = (request.client, &request.scope, request.config);
         let found = match config.attr("identity_provider_id").as_str() {
-            Some(id) => get(ctx, client, &scope, id, diagnostics).await,
-            None => find(ctx, client, &scope, config.attr("filter"), diagnostics).await,
+            Some(id) => get(ctx, client, scope, id, diagnostics).await,
+            None => find(ctx, client, scope, config.attr("filter"), diagnostics).await,
         };
         let Some(api) = found else {
             return;
         };
-        let result = result_value(&api, &scope);
-        if let (Some(state), Some(values)) = (response.state.as_entries_mut(), result.as_entries())
-        {
+        let result = result_value(&api, scope);
+        let state = response.state.as_entries_mut();
+        if let (Some(state), Some(values)) = (state, result.as_entries()) {
             for (name, value) in values {
                 state.insert(name.clone(), value.clone());
             }

@@ -8,7 +8,7 @@ use crate::resources::zero_trust_access_identity_provider::schema::{resource_sch
 use std::sync::LazyLock;
 
 /// The resource attributes a data source shows, in the resource's order.
-const RESULT_NAMES: [&str; 8] = [
+pub const RESULT_NAMES: [&str; 8] = [
     "id",
     "name",
     "type",

@@ -2,7 +2,9 @@
 //! list candidates.
 
 use super::*;
-use crate::framework::Severity;
+use crate::data_sources::kit::Scoped;
+use crate::framework::data_source::{DataSourceReadRequest, DataSourceReadResponse};
+use crate::framework::{DataSource, Severity};
 use cloudflare_mock::{MockConfig, MockServer, DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN};
 use serde_json::json;
 use std::sync::Arc;
@@ -59,7 +61,7 @@ async fn read(ctx: &Context, config: Value) -> DataSourceReadResponse {
         state: config.clone(),
         diagnostics: Diagnostics::new(),
     };
-    ZeroTrustAccessIdentityProviderDataSource::new()
+    Scoped(ZeroTrustAccessIdentityProviderDataSource)
         .read(ctx, DataSourceReadRequest { config }, &mut response)
         .await;
     response

@@ -2,16 +2,14 @@
 //! account or zone, with Cloudflare's v5 schema. It pages through the list until it has them
 //! all or `max_items` of them (0 or less means 1000, as in v5).
 
-use super::kit;
+use super::kit::{self, ScopedDataSource, ScopedReadRequest};
 use super::zero_trust_access_identity_provider::{result_value, schema::result_attributes};
 use crate::cloudflare::ListFilter;
-use crate::framework::data_source::{DataSourceReadRequest, DataSourceReadResponse};
-use crate::framework::resource::{Context, ValidateConfigRequest, ValidateConfigResponse};
-use crate::framework::{
-    Attribute, AttributePath, Block, DataSource, Diagnostics, Nesting, Schema, Value,
-};
-use crate::resources::api_error::{self, Operation};
-use crate::resources::kit::crud::{client, stopped_diagnostic, unless_stopped, Stopped};
+use crate::framework::data_source::DataSourceReadResponse;
+use crate::framework::resource::Context;
+use crate::framework::{Attribute, AttributePath, Block, Diagnostics, Nesting, Schema, Value};
+use crate::resources::api_error::Operation;
+use crate::resources::kit::crud::call_api;
 use crate::resources::zero_trust_access_identity_provider::WORDING;
 
 /// The Terraform type name.
@@ -23,13 +21,6 @@ pub const DEFAULT_MAX_ITEMS: usize = 1000;
 /// The data source.
 #[derive(Debug, Default)]
 pub struct ZeroTrustAccessIdentityProvidersDataSource;
-
-impl ZeroTrustAccessIdentityProvidersDataSource {
-    /// The data source.
-    pub fn new() -> Self {
-        Self
-    }
-}
 
 /// The data source's schema.
 pub fn data_source_schema() -> Schema {
@@ -108,71 +99,34 @@ fn validate(config: &Value, diagnostics: &mut Diagnostics) {
 }
 
 #[async_trait::async_trait]
-impl DataSource for ZeroTrustAccessIdentityProvidersDataSource {
-    fn type_name(&self) -> &'static str {
-        TYPE_NAME
-    }
-
-    fn schema(&self) -> Schema {
-        data_source_schema()
-    }
-
-    async fn validate_config(
-        &self,
-        _ctx: &Context,
-        request: ValidateConfigRequest,
-        response: &mut ValidateConfigResponse,
-    ) {
-        validate(&request.config, &mut response.diagnostics);
-    }
+impl ScopedDataSource for ZeroTrustAccessIdentityProvidersDataSource {
+    const TYPE_NAME: &'static str = TYPE_NAME;
+    const VALIDATE: fn(&Value, &mut Diagnostics) = validate;
+    const SCOPE_PURPOSE: &'static str = "whose identity providers to list";
+    const SCHEMA: fn() -> Schema = data_source_schema;
 
     async fn read(
         &self,
         ctx: &Context,
-        request: DataSourceReadRequest,
+        request: ScopedReadRequest<'_>,
         response: &mut DataSourceReadResponse,
     ) {
-        let diagnostics = &mut response.diagnostics;
-        let config = &request.config;
-        let Some(client) = client(ctx, diagnostics) else {
-            return;
-        };
-        let Some(scope) = kit::scope(config) else {
-            diagnostics.attribute_error(
-                AttributePath::attribute("account_id"),
-                "Missing Account or Zone",
-                "account_id and zone_id are empty. Set one of them to the ID of the account or \
-                 zone whose identity providers to list.",
-            );
-            return;
-        };
+        let (client, scope, config) = (request.client, &request.scope, request.config);
         let filter = ListFilter {
             scim_enabled: kit::scim_enabled_query(config.attr("scim_enabled")),
             limit: Some(limit(config)),
         };
-        let about = format!("identity providers in {scope}");
-        match unless_stopped(
-            ctx,
-            client.list_identity_providers_matching(&scope, &filter),
-        )
-        .await
-        {
-            Err(Stopped) => diagnostics.push(stopped_diagnostic("list", &about)),
-            Ok(Err(error)) => diagnostics.push(api_error::diagnostic(
-                client,
-                Operation {
-                    verb: "list",
-                    subject: &about,
-                    wording: &WORDING,
-                },
-                &error,
-            )),
-            Ok(Ok(listed)) => {
-                let result = listed.iter().map(|idp| result_value(idp, &scope)).collect();
-                response
-                    .state
-                    .set_at(&AttributePath::attribute("result"), Value::List(result));
-            }
+        let operation = Operation {
+            verb: "list",
+            subject: &format!("identity providers in {scope}"),
+            wording: &WORDING,
+        };
+        let listing = client.list_identity_providers_matching(scope, &filter);
+        let diagnostics = &mut response.diagnostics;
+        if let Some(listed) = call_api(ctx, client, operation, listing, diagnostics).await {
+            let result = listed.iter().map(|idp| result_value(idp, scope)).collect();
+            let path = AttributePath::attribute("result");
+            response.state.set_at(&path, Value::List(result));
         }
     }
 }
@@ -180,6 +134,7 @@ impl DataSource for ZeroTrustAccessIdentityProvidersDataSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data_sources::zero_trust_access_identity_provider::schema::RESULT_NAMES;
     use crate::framework::Number;
 
     fn config(max_items: Value) -> Value {
@@ -222,19 +177,7 @@ mod tests {
         let result = schema.block.attribute("result").unwrap();
         let element = result.nested_attributes();
         let names: Vec<_> = element.iter().map(|a| a.name.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "id",
-                "name",
-                "type",
-                "config",
-                "saml_certificate_set_id",
-                "scim_config",
-                "read_only",
-                "saml_certificate_set"
-            ]
-        );
+        assert_eq!(names, RESULT_NAMES);
         let config = schema
             .block
             .attribute_at(&AttributePath::attribute("result").attr("config"))

@@ -37,6 +37,26 @@ struct Registered<T: ?Sized> {
     identity_schema: Option<Schema>,
 }
 
+/// Each implementation by its type name, with what `describe` says of it: its type name, its
+/// schema and its identity schema.
+fn register<T: ?Sized>(
+    implementations: Vec<Arc<T>>,
+    describe: impl Fn(&T) -> (&'static str, Schema, Option<Schema>),
+) -> BTreeMap<&'static str, Registered<T>> {
+    implementations
+        .into_iter()
+        .map(|implementation| {
+            let (type_name, schema, identity_schema) = describe(&implementation);
+            let registered = Registered {
+                implementation,
+                schema,
+                identity_schema,
+            };
+            (type_name, registered)
+        })
+        .collect()
+}
+
 /// Serves one [`Provider`].
 pub struct Server {
     provider: Arc<dyn Provider>,
@@ -73,42 +93,19 @@ impl std::fmt::Debug for Server {
 impl Server {
     /// Wraps a provider, asking it and each of its types for their schemas once.
     pub fn new(provider: Arc<dyn Provider>) -> Self {
-        let resources = provider
-            .resources()
-            .into_iter()
-            .map(|resource| {
-                let registered = Registered {
-                    schema: resource.schema(),
-                    identity_schema: resource.identity_schema(),
-                    implementation: resource,
-                };
-                (registered.implementation.type_name(), registered)
-            })
-            .collect();
-        let data_sources = provider
-            .data_sources()
-            .into_iter()
-            .map(|data_source| {
-                let registered = Registered {
-                    schema: data_source.schema(),
-                    identity_schema: None,
-                    implementation: data_source,
-                };
-                (registered.implementation.type_name(), registered)
-            })
-            .collect();
-        let list_resources = provider
-            .list_resources()
-            .into_iter()
-            .map(|list| {
-                let registered = Registered {
-                    schema: list.list_schema(),
-                    identity_schema: None,
-                    implementation: list,
-                };
-                (registered.implementation.type_name(), registered)
-            })
-            .collect();
+        let resources = register(provider.resources(), |resource| {
+            (
+                resource.type_name(),
+                resource.schema(),
+                resource.identity_schema(),
+            )
+        });
+        let data_sources = register(provider.data_sources(), |data_source| {
+            (data_source.type_name(), data_source.schema(), None)
+        });
+        let list_resources = register(provider.list_resources(), |list| {
+            (list.type_name(), list.list_schema(), None)
+        });
         Self {
             provider_schema: provider.schema(),
             provider,

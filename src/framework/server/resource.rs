@@ -155,6 +155,57 @@ fn identity_problem(identity: &Value, prior: &Value) -> Option<Diagnostic> {
     None
 }
 
+/// How the errors about a state that replaces the one Terraform knew are worded.
+struct NewStateWording {
+    missing_summary: &'static str,
+    missing_detail: &'static str,
+    unknown_summary: &'static str,
+    unknown_detail: &'static str,
+}
+
+/// The checks Terraform makes of a state a resource hands over in place of the one it knew (an
+/// import, an upgrade, a move): after an error there is none; without one there must be one,
+/// with no write-only values and nothing unknown. Returns whether the state passed; when it did
+/// not, the state is null.
+fn check_new_state(
+    schema: &Schema,
+    state: &mut Value,
+    diagnostics: &mut Diagnostics,
+    wording: NewStateWording,
+) -> bool {
+    if diagnostics.has_errors() {
+        *state = Value::Null;
+        return false;
+    }
+    if state.is_null() {
+        diagnostics.error(wording.missing_summary, wording.missing_detail);
+        return false;
+    }
+    *state = null_write_only(schema, state);
+    if let Some(path) = unknown_paths(state).into_iter().next() {
+        diagnostics.attribute_error(path, wording.unknown_summary, wording.unknown_detail);
+        *state = Value::Null;
+        return false;
+    }
+    true
+}
+
+/// Stored JSON (state or identity) as a JSON value, or `None` after adding an error that says
+/// which `subject` is not valid JSON. serde_json's message names positions and expectations,
+/// never the content, so it is safe to show.
+fn parse_stored(
+    raw_json: &[u8],
+    summary: &str,
+    subject: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<serde_json::Value> {
+    serde_json::from_slice(raw_json)
+        .map_err(|error| {
+            diagnostics.error(summary, format!("{subject} is not valid JSON: {error}."))
+        })
+        .ok()
+}
+
 impl Server {
     /// Write-only support of the client, then the resource's own checks.
     pub async fn validate_resource_config(
@@ -427,27 +478,20 @@ impl Server {
             .implementation
             .import_state(&self.context(), request, &mut response)
             .await;
-        if response.diagnostics.has_errors() {
-            response.state = Value::Null;
-            return response;
-        }
-        if response.state.is_null() {
-            response.diagnostics.error(
-                "Missing Imported State",
-                "The provider returned no state for the import and no error. This is a bug in \
-                 the provider; please report it.",
-            );
-            return response;
-        }
-        response.state = null_write_only(&registered.schema, &response.state);
-        if let Some(path) = unknown_paths(&response.state).into_iter().next() {
-            response.diagnostics.attribute_error(
-                path,
-                "Unknown Value After Import",
-                "The imported state holds an unknown value. This is a bug in the provider; \
-                 please report it.",
-            );
-            response.state = Value::Null;
+        let checked = check_new_state(
+            &registered.schema,
+            &mut response.state,
+            &mut response.diagnostics,
+            NewStateWording {
+                missing_summary: "Missing Imported State",
+                missing_detail: "The provider returned no state for the import and no error. \
+                                 This is a bug in the provider; please report it.",
+                unknown_summary: "Unknown Value After Import",
+                unknown_detail: "The imported state holds an unknown value. This is a bug in the \
+                                 provider; please report it.",
+            },
+        );
+        if !checked {
             return response;
         }
         if registered.identity_schema.is_none() {
@@ -506,43 +550,33 @@ impl Server {
             );
             return response;
         } else {
-            let raw_state: serde_json::Value = match serde_json::from_slice(raw_json) {
-                Ok(raw_state) => raw_state,
-                Err(error) => {
-                    // serde_json's message names positions and expectations, never the content.
-                    response.diagnostics.error(
-                        "Invalid Stored State",
-                        format!("The stored state is not valid JSON: {error}."),
-                    );
-                    return response;
-                }
+            let Some(raw_state) = parse_stored(
+                raw_json,
+                "Invalid Stored State",
+                "The stored state",
+                &mut response.diagnostics,
+            ) else {
+                return response;
             };
             let request = UpgradeStateRequest { version, raw_state };
             registered
                 .implementation
                 .upgrade_state(&self.context(), request, &mut response)
                 .await;
-            if response.state.is_null() {
-                if !response.diagnostics.has_errors() {
-                    response.diagnostics.error(
-                        "Missing Upgraded State",
-                        "The provider returned no upgraded state and no error. This is a bug in \
-                         the provider; please report it.",
-                    );
-                }
-                return response;
-            }
         }
-        response.state = null_write_only(schema, &response.state);
-        if let Some(path) = unknown_paths(&response.state).into_iter().next() {
-            response.diagnostics.attribute_error(
-                path,
-                "Invalid Upgraded State",
-                "The upgraded state holds an unknown value, which state cannot store. This is a \
-                 bug in the provider; please report it.",
-            );
-            response.state = Value::Null;
-        }
+        check_new_state(
+            schema,
+            &mut response.state,
+            &mut response.diagnostics,
+            NewStateWording {
+                missing_summary: "Missing Upgraded State",
+                missing_detail: "The provider returned no upgraded state and no error. This is a \
+                                 bug in the provider; please report it.",
+                unknown_summary: "Invalid Upgraded State",
+                unknown_detail: "The upgraded state holds an unknown value, which state cannot \
+                                 store. This is a bug in the provider; please report it.",
+            },
+        );
         response
     }
 
@@ -558,12 +592,8 @@ impl Server {
         decode_current: impl FnOnce(&[u8], &Schema) -> Result<Value, Diagnostic>,
     ) -> UpgradeIdentityResponse {
         let mut response = UpgradeIdentityResponse::default();
-        let registered = match self.resource(type_name) {
-            Ok(registered) => registered,
-            Err(unknown) => {
-                response.diagnostics.push(unknown);
-                return response;
-            }
+        let Some(registered) = self.resource_or_report(type_name, &mut response.diagnostics) else {
+            return response;
         };
         let Some(identity_schema) = &registered.identity_schema else {
             response.diagnostics.error(
@@ -592,15 +622,13 @@ impl Server {
                 ),
             );
         } else {
-            let raw_identity: serde_json::Value = match serde_json::from_slice(raw_json) {
-                Ok(raw_identity) => raw_identity,
-                Err(error) => {
-                    response.diagnostics.error(
-                        "Invalid Stored Identity",
-                        format!("The stored identity is not valid JSON: {error}."),
-                    );
-                    return response;
-                }
+            let Some(raw_identity) = parse_stored(
+                raw_json,
+                "Invalid Stored Identity",
+                "The stored identity",
+                &mut response.diagnostics,
+            ) else {
+                return response;
             };
             let request = UpgradeIdentityRequest {
                 version,
@@ -633,12 +661,8 @@ impl Server {
         state: Value,
     ) -> GenerateConfigResponse {
         let mut response = GenerateConfigResponse::default();
-        let registered = match self.resource(type_name) {
-            Ok(registered) => registered,
-            Err(unknown) => {
-                response.diagnostics.push(unknown);
-                return response;
-            }
+        let Some(registered) = self.resource_or_report(type_name, &mut response.diagnostics) else {
+            return response;
         };
         if state.is_null() {
             response.config = Value::Null;
@@ -677,12 +701,8 @@ impl Server {
     ) -> MoveStateResponse {
         let mut response = MoveStateResponse::default();
         let target = request.target_type_name.as_str();
-        let registered = match self.resource(target) {
-            Ok(registered) => registered,
-            Err(unknown) => {
-                response.diagnostics.push(unknown);
-                return response;
-            }
+        let Some(registered) = self.resource_or_report(target, &mut response.diagnostics) else {
+            return response;
         };
         let source_type = request.source_type_name.as_str();
         let source_provider = request.source_provider_address.as_str();
@@ -730,16 +750,13 @@ impl Server {
             );
             return response;
         }
-        let source_state = match serde_json::from_slice(&request.source_state_json) {
-            Ok(state) => state,
-            Err(error) => {
-                // serde_json's message names positions and expectations, never the content.
-                response.diagnostics.error(
-                    "Invalid Stored State",
-                    format!("The state of the {source_type} to move is not valid JSON: {error}."),
-                );
-                return response;
-            }
+        let Some(source_state) = parse_stored(
+            &request.source_state_json,
+            "Invalid Stored State",
+            &format!("The state of the {source_type} to move"),
+            &mut response.diagnostics,
+        ) else {
+            return response;
         };
         tracing::debug!(
             source_type,
@@ -758,28 +775,19 @@ impl Server {
             .implementation
             .move_state(&self.context(), move_request, &mut response)
             .await;
-        if response.diagnostics.has_errors() {
-            response.state = Value::Null;
-            return response;
-        }
-        if response.state.is_null() {
-            response.diagnostics.error(
-                "Missing Moved State",
-                "The provider returned no state for the moved resource and no error. This is a \
-                 bug in the provider; please report it.",
-            );
-            return response;
-        }
-        response.state = null_write_only(&registered.schema, &response.state);
-        if let Some(path) = unknown_paths(&response.state).into_iter().next() {
-            response.diagnostics.attribute_error(
-                path,
-                "Invalid Moved State",
-                "The moved state holds an unknown value, which state cannot store. This is a bug \
-                 in the provider; please report it.",
-            );
-            response.state = Value::Null;
-        }
+        check_new_state(
+            &registered.schema,
+            &mut response.state,
+            &mut response.diagnostics,
+            NewStateWording {
+                missing_summary: "Missing Moved State",
+                missing_detail: "The provider returned no state for the moved resource and no \
+                                 error. This is a bug in the provider; please report it.",
+                unknown_summary: "Invalid Moved State",
+                unknown_detail: "The moved state holds an unknown value, which state cannot \
+                                 store. This is a bug in the provider; please report it.",
+            },
+        );
         response
     }
 }

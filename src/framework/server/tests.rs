@@ -21,21 +21,29 @@ pub(crate) const LOOKUP: &str = "fake_lookup";
 /// What the fakes were asked to do, in order.
 type Calls = Arc<Mutex<Vec<&'static str>>>;
 
-fn thing_schema() -> Schema {
+/// A schema of `version` with these top-level attributes.
+fn schema_of(version: i64, attributes: Vec<Attribute>) -> Schema {
     Schema {
-        version: 2,
+        version,
         block: Block {
-            attributes: vec![
-                Attribute::string("id")
-                    .computed()
-                    .state_for_unknown(StateForUnknown::Always),
-                Attribute::string("mode"),
-                Attribute::string("secret").sensitive().write_only(),
-                Attribute::string("result").computed(),
-            ],
+            attributes,
             ..Block::default()
         },
     }
+}
+
+fn thing_schema() -> Schema {
+    schema_of(
+        2,
+        vec![
+            Attribute::string("id")
+                .computed()
+                .state_for_unknown(StateForUnknown::Always),
+            Attribute::string("mode"),
+            Attribute::string("secret").sensitive().write_only(),
+            Attribute::string("result").computed(),
+        ],
+    )
 }
 
 fn thing(mode: &str, id: Value, result: Value) -> Value {
@@ -71,9 +79,7 @@ impl FakeResource {
 
     fn finish(&self, mode: &str, response: &mut ApplyResponse) {
         match mode {
-            "fail" => response
-                .diagnostics
-                .error("Refused", "The fake API said no."),
+            "fail" => refuse(&mut response.diagnostics),
             "empty" => {}
             "unknown" => response.new_state = thing(mode, Value::from("t-1"), Value::unknown()),
             "leak" => {
@@ -96,6 +102,20 @@ impl FakeResource {
     }
 }
 
+/// A `list` block with no configuration.
+fn list_request(include_resource: bool, limit: usize) -> ListRequest {
+    ListRequest {
+        config: Value::Null,
+        include_resource,
+        limit,
+    }
+}
+
+/// What the fakes answer in `fail` mode.
+fn refuse(diagnostics: &mut Diagnostics) {
+    diagnostics.error("Refused", "The fake API said no.");
+}
+
 fn mode(value: &Value) -> String {
     value.attr("mode").as_str().unwrap_or_default().to_owned()
 }
@@ -111,13 +131,8 @@ impl Resource for FakeResource {
     }
 
     fn identity_schema(&self) -> Option<Schema> {
-        self.with_identity.then(|| Schema {
-            version: 1,
-            block: Block {
-                attributes: vec![Attribute::string("id").required()],
-                ..Block::default()
-            },
-        })
+        let identity_schema = schema_of(1, vec![Attribute::string("id").required()]);
+        self.with_identity.then_some(identity_schema)
     }
 
     async fn validate_config(
@@ -163,9 +178,7 @@ impl Resource for FakeResource {
     async fn read(&self, _ctx: &Context, request: ReadRequest, response: &mut ReadResponse) {
         self.record("read");
         match mode(&request.prior_state).as_str() {
-            "fail" => response
-                .diagnostics
-                .error("Refused", "The fake API said no."),
+            "fail" => refuse(&mut response.diagnostics),
             "gone" => response.new_state = Value::Null,
             "unknown" => {
                 let state = thing("unknown", Value::from("t-1"), Value::unknown());
@@ -188,9 +201,7 @@ impl Resource for FakeResource {
     async fn delete(&self, _ctx: &Context, request: DeleteRequest, response: &mut DeleteResponse) {
         self.record("delete");
         if mode(&request.prior_state) == "fail" {
-            response
-                .diagnostics
-                .error("Refused", "The fake API said no.");
+            refuse(&mut response.diagnostics);
         }
     }
 
@@ -254,16 +265,8 @@ impl DataSource for FakeLookup {
     }
 
     fn schema(&self) -> Schema {
-        Schema {
-            version: 0,
-            block: Block {
-                attributes: vec![
-                    Attribute::string("query").required(),
-                    Attribute::string("answer").computed(),
-                ],
-                ..Block::default()
-            },
-        }
+        let query = Attribute::string("query").required();
+        schema_of(0, vec![query, Attribute::string("answer").computed()])
     }
 
     async fn validate_config(
@@ -895,12 +898,7 @@ async fn unknown_type_names_are_diagnostics() {
         summaries(&response.diagnostics),
         ["Unknown data source type"]
     );
-    let list = ListRequest {
-        config: Value::Null,
-        include_resource: false,
-        limit: 10,
-    };
-    let response = server.list_resource(LOOKUP, list).await;
+    let response = server.list_resource(LOOKUP, list_request(false, 10)).await;
     assert_eq!(
         summaries(&response.diagnostics),
         ["Unknown list resource type"]
@@ -910,12 +908,7 @@ async fn unknown_type_names_are_diagnostics() {
 #[tokio::test]
 async fn lists_name_objects_by_identity_within_the_limit() {
     let (server, _) = server();
-    let request = |include_resource, limit| ListRequest {
-        config: Value::Null,
-        include_resource,
-        limit,
-    };
-    let response = server.list_resource(THING, request(true, 2)).await;
+    let response = server.list_resource(THING, list_request(true, 2)).await;
     assert!(response.diagnostics.is_empty());
     let names: Vec<_> = response
         .results
@@ -933,10 +926,10 @@ async fn lists_name_objects_by_identity_within_the_limit() {
         summaries(&response.results[1].diagnostics),
         ["Missing Resource Identity"]
     );
-    let response = server.list_resource(THING, request(false, 10)).await;
+    let response = server.list_resource(THING, list_request(false, 10)).await;
     assert_eq!(response.results.len(), 3);
     assert!(response.results.iter().all(|r| r.resource_object.is_null()));
-    let response = server.list_resource(PLAIN, request(false, 10)).await;
+    let response = server.list_resource(PLAIN, list_request(false, 10)).await;
     assert!(response.results.is_empty());
     assert_eq!(
         summaries(&response.diagnostics),

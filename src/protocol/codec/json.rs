@@ -436,73 +436,73 @@ fn write_value(
             Ok(())
         }
         (Type::List(element), Value::List(items)) | (Type::Set(element), Value::Set(items)) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                path.push(PathStep::ElementKeyInt(i as i64));
-                write_value(out, item, element, path)?;
-                path.pop();
-            }
-            out.push(']');
-            Ok(())
+            let element: &Type = element;
+            let members = items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (None, PathStep::ElementKeyInt(i as i64), Some(item), element));
+            write_members(out, ['[', ']'], members, path)
         }
         (Type::Tuple(types), Value::Tuple(items)) if types.len() == items.len() => {
-            out.push('[');
-            for (i, (item, element)) in items.iter().zip(types).enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                path.push(PathStep::ElementKeyInt(i as i64));
-                write_value(out, item, element, path)?;
-                path.pop();
-            }
-            out.push(']');
-            Ok(())
+            let members =
+                items.iter().zip(types).enumerate().map(|(i, (item, ty))| {
+                    (None, PathStep::ElementKeyInt(i as i64), Some(item), ty)
+                });
+            write_members(out, ['[', ']'], members, path)
         }
         (Type::Map(element), Value::Map(entries)) => {
-            out.push('{');
-            for (i, (key, item)) in entries.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(out, key);
-                out.push(':');
-                path.push(PathStep::ElementKeyString(key.clone()));
-                write_value(out, item, element, path)?;
-                path.pop();
-            }
-            out.push('}');
-            Ok(())
+            let element: &Type = element;
+            let members = entries.iter().map(|(key, item)| {
+                let step = PathStep::ElementKeyString(key.clone());
+                (Some(key.as_str()), step, Some(item), element)
+            });
+            write_members(out, ['{', '}'], members, path)
         }
         (Type::Object { attributes, .. }, Value::Object(entries)) => {
             if let Some(extra) = entries.keys().find(|name| !attributes.contains_key(*name)) {
                 path.push(PathStep::Attribute(extra.clone()));
                 return Err(CodecError::new(path, "attribute is not part of the type"));
             }
-            out.push('{');
-            for (i, (name, attribute_type)) in attributes.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(out, name);
-                out.push(':');
-                path.push(PathStep::Attribute(name.clone()));
-                let item = entries
-                    .get(name)
-                    .ok_or_else(|| CodecError::new(path, "missing attribute"))?;
-                write_value(out, item, attribute_type, path)?;
-                path.pop();
-            }
-            out.push('}');
-            Ok(())
+            let members = attributes.iter().map(|(name, ty)| {
+                let step = PathStep::Attribute(name.clone());
+                (Some(name.as_str()), step, entries.get(name), ty)
+            });
+            write_members(out, ['{', '}'], members, path)
         }
         _ => Err(CodecError::new(
             path,
             format!("expected {}, found {}", type_name(ty), value_kind(value)),
         )),
     }
+}
+
+/// One member of a JSON array or object: its key (objects only), its path step, its value
+/// (`None` for an attribute the object lacks) and its type.
+type Member<'a> = (Option<&'a str>, PathStep, Option<&'a Value>, &'a Type);
+
+/// A JSON array or object of `members` between `brackets`, each written as its type.
+fn write_members<'a>(
+    out: &mut String,
+    brackets: [char; 2],
+    members: impl Iterator<Item = Member<'a>>,
+    path: &mut Vec<PathStep>,
+) -> Result<(), CodecError> {
+    out.push(brackets[0]);
+    for (i, (key, step, item, ty)) in members.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if let Some(key) = key {
+            write_string(out, key);
+            out.push(':');
+        }
+        path.push(step);
+        let item = item.ok_or_else(|| CodecError::new(path, "missing attribute"))?;
+        write_value(out, item, ty, path)?;
+        path.pop();
+    }
+    out.push(brackets[1]);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,6 +5,9 @@
 pub mod json;
 pub mod msgpack;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 use crate::framework::{AttributePath, PathStep};
 use std::fmt;
 

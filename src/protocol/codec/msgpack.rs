@@ -46,10 +46,18 @@ pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, CodecError> {
     Ok(encoder.out)
 }
 
+/// Deeper values than this are refused rather than risking the stack (a debug build spends some
+/// KiB of it per level, and tokio workers have 2 MiB). Types nest only as deep
+/// as a schema says, but a value in a `dynamic` position brings its own type, which could
+/// otherwise nest as deep as the input is long.
+const MAX_DEPTH: usize = 64;
+
 struct Decoder<'a> {
     input: &'a [u8],
     pos: usize,
     path: Vec<PathStep>,
+    /// Values entered and not yet finished.
+    depth: usize,
 }
 
 impl<'a> Decoder<'a> {
@@ -58,6 +66,7 @@ impl<'a> Decoder<'a> {
             input,
             pos: 0,
             path: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -128,22 +137,20 @@ impl<'a> Decoder<'a> {
     }
 
     fn array_len(&mut self, expected: &str) -> Result<usize, CodecError> {
-        let marker = self.marker()?;
-        match marker {
-            Marker::FixArray(_) | Marker::Array16 | Marker::Array32 => {
-                Ok(self.len_from(marker)?.unwrap_or_default())
-            }
-            other => Err(self.mismatch(expected, other)),
-        }
+        self.collection_len("array", expected)
     }
 
     fn map_len(&mut self, expected: &str) -> Result<usize, CodecError> {
+        self.collection_len("map", expected)
+    }
+
+    /// The length of the next item, which must be of `kind` as [`describe`] names it.
+    fn collection_len(&mut self, kind: &str, expected: &str) -> Result<usize, CodecError> {
         let marker = self.marker()?;
-        match marker {
-            Marker::FixMap(_) | Marker::Map16 | Marker::Map32 => {
-                Ok(self.len_from(marker)?.unwrap_or_default())
-            }
-            other => Err(self.mismatch(expected, other)),
+        if describe(marker) == kind {
+            Ok(self.len_from(marker)?.unwrap_or_default())
+        } else {
+            Err(self.mismatch(expected, marker))
         }
     }
 
@@ -172,6 +179,16 @@ impl<'a> Decoder<'a> {
     }
 
     fn value(&mut self, ty: &Type) -> Result<Value, CodecError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        self.depth += 1;
+        let value = self.value_within_depth(ty);
+        self.depth -= 1;
+        value
+    }
+
+    fn value_within_depth(&mut self, ty: &Type) -> Result<Value, CodecError> {
         let marker = self.peek_marker()?;
         if is_ext(marker) {
             return self.unknown(ty);
@@ -473,17 +490,7 @@ fn parse_number_text(text: &str) -> Option<Number> {
 }
 
 fn is_ext(marker: Marker) -> bool {
-    matches!(
-        marker,
-        Marker::FixExt1
-            | Marker::FixExt2
-            | Marker::FixExt4
-            | Marker::FixExt8
-            | Marker::FixExt16
-            | Marker::Ext8
-            | Marker::Ext16
-            | Marker::Ext32
-    )
+    describe(marker) == "extension"
 }
 
 fn describe(marker: Marker) -> &'static str {
@@ -1321,6 +1328,27 @@ mod tests {
         let error = encode(&list_for_set, &ty).unwrap_err();
         assert_eq!(error.message, "expected set, found list");
         assert_eq!(error.to_string(), "b: expected set, found list");
+    }
+
+    #[test]
+    fn deeply_nested_dynamic_values_are_refused_not_a_stack_overflow() {
+        let mut deep = Vec::new();
+        for _ in 0..100_000 {
+            deep.push(0x92);
+            rmp::encode::write_bin(&mut deep, br#""dynamic""#).unwrap();
+        }
+        deep.push(0xc0);
+        let error = decode(&deep, &Type::Dynamic).unwrap_err();
+        assert_eq!(error.message, "nested too deeply");
+        // Real values stay well inside the limit.
+        let mut nested = Type::String;
+        let mut value = Value::String("x".into());
+        for _ in 0..MAX_DEPTH - 1 {
+            nested = Type::list(nested);
+            value = Value::List(vec![value]);
+        }
+        let encoded = encode(&value, &nested).unwrap();
+        assert_eq!(decode(&encoded, &nested), Ok(value));
     }
 
     #[test]

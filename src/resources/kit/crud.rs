@@ -7,6 +7,7 @@ use super::Wording;
 use crate::cloudflare::{Client, Error, Scope};
 use crate::framework::resource::Context;
 use crate::framework::{AttributePath, Diagnostic, Diagnostics, Value};
+use crate::resources::api_error::{self, Operation};
 use std::future::Future;
 
 /// A call that Terraform stopped before it finished.
@@ -22,6 +23,24 @@ pub async fn unless_stopped<T>(
         result = call => Ok(result),
         () = ctx.cancel.cancelled() => Err(Stopped),
     }
+}
+
+/// Runs an API call unless Terraform asks the provider to stop first. A stop, or an error the
+/// API returns, becomes the diagnostic for `operation`; for the errors a caller answers in its
+/// own way (e.g. "not found"), use [`unless_stopped`].
+pub async fn call_api<T>(
+    ctx: &Context,
+    client: &Client,
+    operation: Operation<'_>,
+    call: impl Future<Output = Result<T, Error>>,
+    diagnostics: &mut Diagnostics,
+) -> Option<T> {
+    match unless_stopped(ctx, call).await {
+        Err(Stopped) => diagnostics.push(stopped_diagnostic(operation.verb, operation.subject)),
+        Ok(Err(error)) => diagnostics.push(api_error::diagnostic(client, operation, &error)),
+        Ok(Ok(value)) => return Some(value),
+    }
+    None
 }
 
 /// The error for a call Terraform stopped while it waited to `verb` `subject`.

@@ -88,6 +88,52 @@ fn percent_decode(segment: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fuzzing::{self, Verdict};
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    use rand::Rng;
+
+    /// Random and mutated import IDs: parsing never panics, every refusal says what was expected,
+    /// and whatever parses survives a round trip through its encoded form.
+    #[test]
+    fn fuzz_import_id_parser() {
+        let valid = format!("accounts/{ACCOUNT}/{IDP}");
+        fuzzing::run("import ID parser", move |rng| {
+            let raw = match rng.random_range(0..3) {
+                0 => fuzzing::text(rng, 80, "accountszone/%2F0123456789abcdefABCDEF-_ "),
+                1 => {
+                    let mutated = fuzzing::mutate(rng, valid.as_bytes());
+                    String::from_utf8_lossy(&mutated).into_owned()
+                }
+                _ => {
+                    let discriminator =
+                        ["accounts", "zones", "account", ""][rng.random_range(0..4)];
+                    let owner = fuzzing::text(rng, 40, "0123456789abcdef%/");
+                    let id = fuzzing::text(rng, 40, "abc-%2F/é");
+                    format!("{discriminator}/{owner}/{id}")
+                }
+            };
+            match parse(&raw, ID) {
+                Ok(parsed) => {
+                    let encode = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+                    let again = format!(
+                        "{}/{}/{}",
+                        parsed.scope.segment(),
+                        encode(parsed.scope.id()),
+                        encode(&parsed.id)
+                    );
+                    assert_eq!(parse(&again, ID).as_ref(), Ok(&parsed), "{raw:?}");
+                    Verdict::Accepted
+                }
+                Err(message) => {
+                    assert!(
+                        message.contains("Expected") || message.contains("must be"),
+                        "{message}"
+                    );
+                    Verdict::Rejected
+                }
+            }
+        });
+    }
 
     const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
     const IDP: &str = "f174e90a-fafe-4643-bbbc-4a0ed4fc8415";

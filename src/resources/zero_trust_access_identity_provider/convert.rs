@@ -136,7 +136,8 @@ macro_rules! conversions {
         }
     };
     (@next [$($header:tt)*] [$($body:tt)*] [$($model:tt)*]
-        $(#[$doc:meta])* $field:ident : $ty:ty [read_only $($secret:ident)?], $($rest:tt)*
+        $(#[$doc:meta])* $field:ident : $ty:ty [read_only $($secret:ident)?] $(($default:ident))?,
+        $($rest:tt)*
     ) => {
         conversions! { @next [$($header)*]
             [$($body)*]
@@ -144,7 +145,7 @@ macro_rules! conversions {
             $($rest)* }
     };
     (@next [$($header:tt)*] [$($body:tt)*] [$($model:tt)*]
-        $(#[$doc:meta])* $field:ident : $ty:ty [$kind:ident], $($rest:tt)*
+        $(#[$doc:meta])* $field:ident : $ty:ty [$kind:ident] $(($default:ident))?, $($rest:tt)*
     ) => {
         conversions! { @next [$($header)*]
             [$($body)* $field: conversions!(@body $kind [$($header)*] $field),]

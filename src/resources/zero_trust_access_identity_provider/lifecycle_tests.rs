@@ -21,6 +21,11 @@ struct Harness {
 }
 
 impl Harness {
+    /// The client secret the mock API holds for the object `id`.
+    fn stored_secret(&self, id: &str) -> Option<String> {
+        self.mock.control().client_secret(id)
+    }
+
     async fn start() -> Self {
         let mock = cloudflare_mock::spawn(MockConfig::default()).await.unwrap();
         let provider_config = json_to_value(
@@ -402,6 +407,10 @@ fn at<'a>(value: &'a Value, steps: &[&str]) -> &'a Value {
     value.at(&steps.iter().fold(AttributePath::root(), |p, s| p.attr(*s)))
 }
 
+fn wo_version(state: &Value) -> &Value {
+    at(state, &["config", "client_secret_wo_version"])
+}
+
 fn id_of(state: &Value) -> String {
     state.attr("id").as_str().unwrap().to_owned()
 }
@@ -441,35 +450,20 @@ async fn write_only_client_secret_is_sent_from_configuration_and_never_stored() 
     let id = id_of(&state);
     assert!(at(&state, &["config", "client_secret_wo"]).is_null());
     assert!(at(&state, &["config", "client_secret"]).is_null());
-    assert_eq!(
-        at(&state, &["config", "client_secret_wo_version"]),
-        &Value::from("1")
-    );
-    assert_eq!(
-        h.mock.control().client_secret(&id).as_deref(),
-        Some("first-secret")
-    );
+    assert_eq!(wo_version(&state), &Value::from("1"));
+    assert_eq!(h.stored_secret(&id).as_deref(), Some("first-secret"));
 
     // A new write-only value alone plans nothing.
     let config = github("second-secret", "1");
     h.assert_no_changes(&state, &config).await;
-    assert_eq!(
-        h.mock.control().client_secret(&id).as_deref(),
-        Some("first-secret")
-    );
+    assert_eq!(h.stored_secret(&id).as_deref(), Some("first-secret"));
 
     // A new version sends it.
     let config = github("second-secret", "2");
     let state = h.converge(&state, &config).await;
     assert!(at(&state, &["config", "client_secret_wo"]).is_null());
-    assert_eq!(
-        at(&state, &["config", "client_secret_wo_version"]),
-        &Value::from("2")
-    );
-    assert_eq!(
-        h.mock.control().client_secret(&id).as_deref(),
-        Some("second-secret")
-    );
+    assert_eq!(wo_version(&state), &Value::from("2"));
+    assert_eq!(h.stored_secret(&id).as_deref(), Some("second-secret"));
     assert!(!format!("{state:?}").contains("second-secret"));
     assert!(h.delete(&state).await.is_empty());
     assert_eq!(h.mock.control().object_count(), 0);
@@ -495,10 +489,7 @@ async fn github_create_update_import_delete() {
         &Value::from("first-secret")
     );
     assert_eq!(at(&state, &["scim_config", "enabled"]), &Value::Bool(false));
-    assert_eq!(
-        h.mock.control().client_secret(&id).as_deref(),
-        Some("first-secret")
-    );
+    assert_eq!(h.stored_secret(&id).as_deref(), Some("first-secret"));
 
     // Update in place: new name, new secret, PKCE on.
     let config = h.config(json!({
@@ -509,10 +500,7 @@ async fn github_create_update_import_delete() {
     }));
     let state = h.converge(&state, &config).await;
     assert_eq!(id_of(&state), id);
-    assert_eq!(
-        h.mock.control().client_secret(&id).as_deref(),
-        Some("second-secret")
-    );
+    assert_eq!(h.stored_secret(&id).as_deref(), Some("second-secret"));
 
     // Import: everything but the client secret, which the next apply sends.
     let imported = h

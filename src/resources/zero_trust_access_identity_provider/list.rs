@@ -9,8 +9,8 @@ use crate::cloudflare::{IdentityProvider, Scope};
 use crate::framework::list::{ListRequest, ListResponse, ListResult};
 use crate::framework::resource::{Context, ValidateConfigRequest, ValidateConfigResponse};
 use crate::framework::{Attribute, AttributePath, Block, Diagnostics, ListResource, Schema, Value};
-use crate::resources::api_error::{self, Operation};
-use crate::resources::kit::crud::{client, stopped_diagnostic, unless_stopped, Stopped};
+use crate::resources::api_error::Operation;
+use crate::resources::kit::crud::{call_api, client};
 
 /// Lists identity providers.
 #[derive(Debug, Default)]
@@ -41,11 +41,7 @@ pub fn list_schema() -> Schema {
                 ),
                 Attribute::string("type").optional().description(format!(
                     "Only identity providers of this type (any case), one of {}.",
-                    TYPES
-                        .iter()
-                        .map(|t| format!("`{t}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    type_list(|t| format!("`{t}`"))
                 )),
                 Attribute::string("name").optional().description(
                     "Only identity providers with exactly this name (names are not unique, so \
@@ -58,6 +54,15 @@ pub fn list_schema() -> Schema {
             ..Block::default()
         },
     }
+}
+
+/// The identity provider types, each as `quote` writes it, separated by commas.
+fn type_list(quote: impl Fn(&str) -> String) -> String {
+    TYPES
+        .iter()
+        .map(|t| quote(t))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The `config` block's checks; values not known yet are not judged.
@@ -89,19 +94,16 @@ pub fn validate_list_config(config: &Value, diagnostics: &mut Diagnostics) {
                 "Invalid Attribute Value",
                 format!(
                     "type must be one of {} (any case), got {kind:?}.",
-                    TYPES
-                        .iter()
-                        .map(|t| format!("{t:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    type_list(|t| format!("{t:?}"))
                 ),
             );
         }
     }
 }
 
-/// Whether an object passes the `type` and `name` filters.
-fn matches(api: &IdentityProvider, kind: Option<&str>, name: Option<&str>) -> bool {
+/// Whether an identity provider has the wanted type (in any case) and name (exactly); `None`
+/// wants any.
+pub fn matches(api: &IdentityProvider, kind: Option<&str>, name: Option<&str>) -> bool {
     let kind_ok = kind.is_none_or(|wanted| {
         api.kind
             .as_deref()
@@ -174,25 +176,14 @@ impl ListResource for ZeroTrustAccessIdentityProviderList {
         };
         let kind = text("type");
         let name = request.config.attr("name").as_str().map(str::to_owned);
-        let about = format!("the identity providers in {scope}");
-        let listed = match unless_stopped(ctx, client.list_identity_providers(&scope)).await {
-            Err(Stopped) => {
-                diagnostics.push(stopped_diagnostic("list", &about));
-                return;
-            }
-            Ok(Err(error)) => {
-                diagnostics.push(api_error::diagnostic(
-                    client,
-                    Operation {
-                        verb: "list",
-                        subject: &about,
-                        wording: &WORDING,
-                    },
-                    &error,
-                ));
-                return;
-            }
-            Ok(Ok(listed)) => listed,
+        let operation = Operation {
+            verb: "list",
+            subject: &format!("the identity providers in {scope}"),
+            wording: &WORDING,
+        };
+        let listing = client.list_identity_providers(&scope);
+        let Some(listed) = call_api(ctx, client, operation, listing, diagnostics).await else {
+            return;
         };
         for api in listed
             .iter()

@@ -44,20 +44,23 @@ macro_rules! model_from_fields {
         }
     };
     (@next $header:tt [$($done:tt)*]
-        $(#[$doc:meta])* $field:ident : $ty:ty [$(read_only)? secret], $($rest:tt)*
+        $(#[$doc:meta])* $field:ident : $ty:ty [$(read_only)? secret] $(($default:ident))?,
+        $($rest:tt)*
     ) => {
         model_from_fields! { @next $header [$($done)* $(#[$doc])* $field: SecretString,]
             $($rest)* }
     };
     (@next $header:tt [$($done:tt)*]
-        $(#[$doc:meta])* $field:ident : $ty:ty [header_attributes], $($rest:tt)*
+        $(#[$doc:meta])* $field:ident : $ty:ty [header_attributes] $(($default:ident))?,
+        $($rest:tt)*
     ) => {
         model_from_fields! { @next $header
             [$($done)* $(#[$doc])* $field: Vec<HeaderAttributeModel>,]
             $($rest)* }
     };
     (@next $header:tt [$($done:tt)*]
-        $(#[$doc:meta])* $field:ident : $ty:ty [$($kind:ident)*], $($rest:tt)*
+        $(#[$doc:meta])* $field:ident : $ty:ty [$($kind:ident)*] $(($default:ident))?,
+        $($rest:tt)*
     ) => {
         model_from_fields! { @next $header [$($done)* $(#[$doc])* $field: $ty,] $($rest)* }
     };

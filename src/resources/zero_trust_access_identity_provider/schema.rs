@@ -2,8 +2,9 @@
 //! same as Cloudflare's v5 provider (schema version 500), with descriptions that say what each
 //! attribute does and which provider types it applies to.
 
+use crate::cloudflare::HeaderAttribute;
 use crate::framework::schema::StateForUnknown;
-use crate::framework::{Attribute, Block, Nesting, Schema};
+use crate::framework::{Attribute, Block, Mode, Nesting, Schema, Value};
 
 /// The state version, shared with Cloudflare's v5 provider so that its state loads unchanged.
 pub const SCHEMA_VERSION: i64 = 500;
@@ -68,10 +69,6 @@ fn quoted_list(values: &[&str]) -> String {
         .map(|v| format!("`\"{v}\"`"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn only_for(kind: &str) -> String {
-    format!(" Only for `type = \"{kind}\"`.")
 }
 
 /// The resource schema (a free function so that tests and state upgrades can use it without
@@ -175,28 +172,205 @@ pub fn resource_schema() -> Schema {
     }
 }
 
+/// What a field's API type is in the schema.
+trait FieldAttribute {
+    /// An optional attribute of this type.
+    fn attribute(name: &str) -> Attribute;
+}
+
+impl FieldAttribute for String {
+    fn attribute(name: &str) -> Attribute {
+        Attribute::string(name)
+    }
+}
+
+impl FieldAttribute for bool {
+    fn attribute(name: &str) -> Attribute {
+        Attribute::bool(name)
+    }
+}
+
+impl FieldAttribute for Vec<String> {
+    fn attribute(name: &str) -> Attribute {
+        Attribute::string_list(name)
+    }
+}
+
+impl FieldAttribute for Vec<HeaderAttribute> {
+    fn attribute(name: &str) -> Attribute {
+        Attribute::nested(
+            name,
+            Nesting::List,
+            vec![
+                Attribute::string("attribute_name")
+                    .description("The SAML attribute name sent by the identity provider."),
+                Attribute::string("header_name")
+                    .description("The HTTP request header that carries it to the origin."),
+            ],
+        )
+    }
+}
+
+/// The attribute one row of a field list becomes: its type from the API type, computed when
+/// Cloudflare sets it (`read_only`), optional and computed when Cloudflare fills in a value a
+/// write leaves out (`api_default`), sensitive when it is a secret, described by the row's
+/// documentation (its lines joined into one paragraph).
+fn field_attribute<T: FieldAttribute>(
+    name: &str,
+    doc: &[&str],
+    kinds: &[&str],
+    api_default: bool,
+) -> Attribute {
+    let description = doc.iter().map(|line| line.trim()).collect::<Vec<_>>();
+    let attribute = T::attribute(name).description(description.join(" "));
+    let attribute = if kinds.contains(&"secret") {
+        attribute.sensitive()
+    } else {
+        attribute
+    };
+    attribute.mode(if kinds.contains(&"read_only") {
+        Mode::Computed
+    } else if api_default {
+        Mode::OptionalComputed
+    } else {
+        Mode::Optional
+    })
+}
+
+/// `true` for the one marker a field list knows (any other word does not compile).
+macro_rules! api_default {
+    (api_default) => {
+        true
+    };
+}
+
+/// The attributes of a nested object, from one of the API's field lists (see
+/// [`identity_provider_config_fields`](crate::identity_provider_config_fields)).
+macro_rules! attributes_from_fields {
+    ($(
+        $(#[doc = $doc:literal])* $field:ident : $ty:ty [$($kind:ident)+] $(($default:ident))?,
+    )*) => {
+        vec![$(
+            field_attribute::<$ty>(
+                stringify!($field),
+                &[$($doc),*],
+                &[$(stringify!($kind)),+],
+                false $(|| api_default!($default))?,
+            ),
+        )*]
+    };
+}
+
+/// What Terraform adds to an attribute built from a field list: plan behaviour, and notes on
+/// how Terraform keeps the value.
+type Extra = (&'static str, fn(Attribute) -> Attribute);
+
+/// Applies each extra to the attribute it names.
+fn with_extras(mut attributes: Vec<Attribute>, extras: &[Extra]) -> Vec<Attribute> {
+    for (name, extra) in extras {
+        if let Some(attribute) = attributes.iter_mut().find(|a| a.name == *name) {
+            *attribute = extra(attribute.clone());
+        }
+    }
+    attributes
+}
+
+/// Appends a sentence to an attribute's description.
+fn note(attribute: Attribute, sentence: &str) -> Attribute {
+    let description = format!("{} {sentence}", attribute.markdown_description);
+    attribute.description(description)
+}
+
+/// Plans `value` when configuration leaves the attribute unset, and says so.
+fn defaults_to(attribute: Attribute, value: Value) -> Attribute {
+    let shown = match &value {
+        Value::String(text) => format!("\"{text}\""),
+        Value::Bool(flag) => flag.to_string(),
+        other => format!("{other:?}"),
+    };
+    note(attribute, &format!("Defaults to `{shown}`.")).default_value(value)
+}
+
+/// Keeps the prior value rather than planning "known after apply".
+fn kept(attribute: Attribute) -> Attribute {
+    attribute.state_for_unknown(StateForUnknown::Always)
+}
+
+/// Keeps the prior value, once there is one, rather than planning "known after apply".
+fn kept_once_set(attribute: Attribute) -> Attribute {
+    attribute.state_for_unknown(StateForUnknown::NonNull)
+}
+
+fn defaults_to_false(attribute: Attribute) -> Attribute {
+    defaults_to(attribute, Value::Bool(false))
+}
+
+/// The extras of `config`'s attributes.
+fn config_extras() -> [Extra; 6] {
+    [
+        ("client_secret", |a| {
+            note(
+                a,
+                "Cloudflare never returns it, so the value in state is the one last applied; \
+                 after an import it is unset until configuration sets it and the next apply \
+                 sends it. To keep the secret out of state and plan files, use \
+                 `client_secret_wo` instead (the two conflict).",
+            )
+        }),
+        ("pkce_enabled", |a| {
+            note(
+                a,
+                "Cloudflare's v5 provider accepts it for any type, and so does this one.",
+            )
+        }),
+        ("sign_request", kept),
+        ("enable_encryption", kept),
+        ("redirect_url", kept),
+        ("restrict_to_account_members", kept),
+    ]
+}
+
+/// The extras of `scim_config`'s attributes.
+fn scim_extras() -> [Extra; 6] {
+    [
+        ("enabled", defaults_to_false),
+        ("identity_update_behavior", |a| {
+            defaults_to(a, Value::from("no_action"))
+        }),
+        ("scim_base_url", kept_once_set),
+        ("seat_deprovision", defaults_to_false),
+        ("secret", |a| {
+            kept_once_set(note(
+                a,
+                "It is kept in state from then on, and unknown after an import.",
+            ))
+        }),
+        ("user_deprovision", defaults_to_false),
+    ]
+}
+
+/// The OAuth types, as descriptions name them.
+const OAUTH: &str = "Used by the OAuth-based types (`azureAD`, `centrify`, `facebook`, `github`, \
+                     `google`, `google-apps`, `linkedin`, `oidc`, `okta`, `onelogin`, `pingone`, \
+                     `yandex`).";
+
+/// `config`: the API's fields, and after `client_secret` the two attributes only Terraform
+/// has, for a client secret kept out of state.
 fn config_attributes() -> Vec<Attribute> {
-    let oauth = "Used by the OAuth-based types (`azureAD`, `centrify`, `facebook`, `github`, \
-                 `google`, `google-apps`, `linkedin`, `oidc`, `okta`, `onelogin`, `pingone`, \
-                 `yandex`).";
-    let claims_types = "Used by `azureAD`, `centrify`, `google`, `google-apps`, `oidc`, \
-                        `okta`, `onelogin` and `pingone`.";
-    vec![
-        Attribute::string_list("claims").description(format!(
-            "Extra claims to request from the identity provider and pass on in the Access \
-             token. {claims_types}"
-        )),
-        Attribute::string("client_id").description(format!(
-            "The OAuth client (application) ID registered with the identity provider. {oauth}"
-        )),
-        Attribute::string("client_secret")
-            .sensitive()
-            .description(format!(
-                "The OAuth client secret. {oauth} Cloudflare never returns it, so the value in \
-             state is the one last applied; after an import it is unset until configuration \
-             sets it and the next apply sends it. To keep the secret out of state and plan \
-             files, use `client_secret_wo` instead (the two conflict)."
-            )),
+    let mut attributes = with_extras(
+        crate::identity_provider_config_fields!(attributes_from_fields! {}),
+        &config_extras(),
+    );
+    let after_secret = attributes
+        .iter()
+        .position(|a| a.name == "client_secret")
+        .map_or(attributes.len(), |i| i + 1);
+    attributes.splice(after_secret..after_secret, write_only_secret_attributes());
+    attributes
+}
+
+fn write_only_secret_attributes() -> [Attribute; 2] {
+    [
         // Not marked sensitive: a write-only value never reaches plan or state, so the mark
         // would protect nothing, while Terraform records every sensitive path in state and
         // plans an in-place update when the recorded paths differ. State written by v5, which
@@ -205,7 +379,7 @@ fn config_attributes() -> Vec<Attribute> {
         Attribute::string("client_secret_wo")
             .write_only()
             .description(format!(
-                "The OAuth client secret, write-only (needs Terraform 1.11 or later). {oauth} \
+                "The OAuth client secret, write-only (needs Terraform 1.11 or later). {OAUTH} \
              Its value is sent to Cloudflare but never stored in state or in a plan file. It \
              is sent when the identity provider is created and whenever \
              `client_secret_wo_version` changes; changing `client_secret_wo` alone plans \
@@ -218,188 +392,15 @@ fn config_attributes() -> Vec<Attribute> {
              current value of `client_secret_wo` to Cloudflare; that is how a rotated secret \
              reaches Cloudflare. Requires `client_secret_wo`.",
         ),
-        Attribute::bool("conditional_access_enabled").description(format!(
-            "Load Azure AD authentication contexts so Access policies can require them.{}",
-            only_for("azureAD")
-        )),
-        Attribute::string("directory_id").description(format!(
-            "The Azure AD directory (tenant) ID.{}",
-            only_for("azureAD")
-        )),
-        Attribute::string("email_claim_name").description(format!(
-            "The claim in the ID token that holds the user's email address. {claims_types}"
-        )),
-        Attribute::string("prompt").description(format!(
-            "What Azure AD asks the user at sign-in: `login` always asks for credentials \
-             (no single sign-on), `select_account` lets the user pick an account, `none` never \
-             prompts and fails if single sign-on is not possible. One of {} (any case).{}",
-            quoted_list(&PROMPTS),
-            only_for("azureAD")
-        )),
-        Attribute::bool("support_groups").description(format!(
-            "Load the user's Azure AD groups so Access policies can use them.{}",
-            only_for("azureAD")
-        )),
-        Attribute::string("centrify_account")
-            .description(format!("The Centrify account URL.{}", only_for("centrify"))),
-        Attribute::string("centrify_app_id").description(format!(
-            "The Centrify application ID.{}",
-            only_for("centrify")
-        )),
-        Attribute::string("apps_domain").description(format!(
-            "The Google Workspace domain users sign in with, e.g. `example.com`.{}",
-            only_for("google-apps")
-        )),
-        Attribute::string("auth_url").description(format!(
-            "The identity provider's authorization endpoint URL.{}",
-            only_for("oidc")
-        )),
-        Attribute::string("certs_url").description(format!(
-            "The identity provider's JWKS URL, whose keys verify token signatures.{}",
-            only_for("oidc")
-        )),
-        Attribute::bool("pkce_enabled").description(
-            "Use Proof Key for Code Exchange (PKCE) in the authorization code flow. Meant for \
-             `oidc`; Cloudflare's v5 provider accepts it for any type, and so does this one.",
-        ),
-        Attribute::string_list("scopes").description(format!(
-            "The OAuth scopes to request, e.g. `[\"openid\", \"email\", \"profile\"]`.{}",
-            only_for("oidc")
-        )),
-        Attribute::string("token_url").description(format!(
-            "The identity provider's token endpoint URL.{}",
-            only_for("oidc")
-        )),
-        Attribute::string("authorization_server_id").description(format!(
-            "The Okta authorization server ID, when not the default one.{}",
-            only_for("okta")
-        )),
-        Attribute::string("okta_account").description(format!(
-            "The Okta organization URL, e.g. `https://example.okta.com`.{}",
-            only_for("okta")
-        )),
-        Attribute::string("onelogin_account")
-            .description(format!("The OneLogin account URL.{}", only_for("onelogin"))),
-        Attribute::string("ping_env_id").description(format!(
-            "The PingOne environment ID.{}",
-            only_for("pingone")
-        )),
-        Attribute::string_list("attributes").description(format!(
-            "SAML attribute names to copy into the Access token, for use in policy rules.{}",
-            only_for("saml")
-        )),
-        Attribute::string("email_attribute_name").description(format!(
-            "The SAML attribute that holds the user's email address.{}",
-            only_for("saml")
-        )),
-        Attribute::nested(
-            "header_attributes",
-            Nesting::List,
-            vec![
-                Attribute::string("attribute_name")
-                    .description("The SAML attribute name sent by the identity provider."),
-                Attribute::string("header_name")
-                    .description("The HTTP request header that carries it to the origin."),
-            ],
-        )
-        .description(format!(
-            "SAML attributes that Access passes to the origin as request headers.{}",
-            only_for("saml")
-        )),
-        Attribute::string_list("idp_public_certs").description(format!(
-            "The identity provider's X.509 signing certificates (PEM), used to verify SAML \
-             responses.{}",
-            only_for("saml")
-        )),
-        Attribute::string("issuer_url").description(format!(
-            "The identity provider's entity ID (issuer URL).{}",
-            only_for("saml")
-        )),
-        Attribute::bool("sign_request")
-            .state_for_unknown(StateForUnknown::Always)
-            .description(format!(
-                "Sign SAML authentication requests with Access's key (the public key is \
-                 published on the Access certs endpoint). Unset and `false` mean the same.{}",
-                only_for("saml")
-            )),
-        Attribute::string("sso_target_url").description(format!(
-            "The URL that SAML authentication requests are sent to.{}",
-            only_for("saml")
-        )),
-        Attribute::bool("enable_encryption")
-            .optional_computed()
-            .state_for_unknown(StateForUnknown::Always)
-            .description(
-                "Ask the identity provider to encrypt SAML assertions with the certificate set \
-                 named by `saml_certificate_set_id`. When unset, Cloudflare's value is kept. \
-                 For `type = \"saml\"`.",
-            ),
-        Attribute::string("redirect_url")
-            .computed()
-            .state_for_unknown(StateForUnknown::Always)
-            .description(
-                "The callback URL to register with the identity provider, assigned by \
-                 Cloudflare (`https://<team>.cloudflareaccess.com/cdn-cgi/access/callback`).",
-            ),
-        Attribute::bool("restrict_to_account_members")
-            .optional_computed()
-            .state_for_unknown(StateForUnknown::Always)
-            .description(
-                "Only let members of the Cloudflare account sign in. When unset, Cloudflare's \
-                 value is kept. For `type = \"cloudflare\"`.",
-            ),
     ]
 }
 
+/// `scim_config`: the API's fields.
 fn scim_attributes() -> Vec<Attribute> {
-    vec![
-        Attribute::bool("enabled")
-            .optional_computed()
-            .default_value(false)
-            .description(
-                "Turn SCIM provisioning on. The first time it is turned on, Cloudflare issues \
-                 `secret`. Defaults to `false`.",
-            ),
-        Attribute::string("identity_update_behavior")
-            .optional_computed()
-            .default_value("no_action")
-            .description(format!(
-                "How a SCIM event changes a user's identity for policy evaluation: `automatic` \
-                 updates it and adds fields from the SCIM user; `reauth` makes the user sign in \
-                 again after group changes (the identity then has no SCIM fields); `no_action` \
-                 leaves identities alone. One of {} (any case). Defaults to `\"no_action\"`.",
-                quoted_list(&IDENTITY_UPDATE_BEHAVIORS)
-            )),
-        Attribute::string("scim_base_url")
-            .computed()
-            .state_for_unknown(StateForUnknown::NonNull)
-            .description(
-                "The base URL of Cloudflare's SCIM 2.0 endpoint for this identity provider.",
-            ),
-        Attribute::bool("seat_deprovision")
-            .optional_computed()
-            .default_value(false)
-            .description(
-                "Remove a user's Zero Trust seat when the identity provider deprovisions them. \
-                 Requires `user_deprovision = true`. Defaults to `false`.",
-            ),
-        Attribute::string("secret")
-            .computed()
-            .sensitive()
-            .state_for_unknown(StateForUnknown::NonNull)
-            .description(
-                "The bearer token the identity provider uses to call the SCIM endpoint. \
-                 Cloudflare shows it only once, when SCIM is first turned on; it is kept in \
-                 state from then on. Unknown after an import.",
-            ),
-        Attribute::bool("user_deprovision")
-            .optional_computed()
-            .default_value(false)
-            .description(
-                "Revoke a user's Access and Gateway sessions when the identity provider \
-                 deprovisions them. Defaults to `false`.",
-            ),
-    ]
+    with_extras(
+        crate::identity_provider_scim_fields!(attributes_from_fields! {}),
+        &scim_extras(),
+    )
 }
 
 fn saml_certificate_set_attributes() -> Vec<Attribute> {
@@ -444,7 +445,7 @@ fn saml_certificate_set_attributes() -> Vec<Attribute> {
 mod tests {
     use super::*;
     use crate::framework::schema::AttributeKind;
-    use crate::framework::{Mode, Type, Value};
+    use crate::framework::Type;
 
     /// One expected row: path, type (or nesting), mode, sensitive, write-only, default,
     /// replace, rule.
@@ -602,6 +603,84 @@ mod tests {
                 "{name}"
             );
             assert!(TYPES.contains(&kind), "{kind}");
+        }
+    }
+
+    #[test]
+    fn every_extra_names_a_field_of_its_list() {
+        let config: Vec<Attribute> =
+            crate::identity_provider_config_fields!(attributes_from_fields! {});
+        let scim: Vec<Attribute> =
+            crate::identity_provider_scim_fields!(attributes_from_fields! {});
+        for (fields, extras) in [
+            (&config, config_extras().as_slice()),
+            (&scim, scim_extras().as_slice()),
+        ] {
+            for (name, extra) in extras {
+                let field = fields.iter().find(|a| a.name == *name);
+                let field = field.unwrap_or_else(|| panic!("no field {name}"));
+                assert_ne!(
+                    &extra(field.clone()),
+                    field,
+                    "{name}: the extra changes nothing"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn field_rows_set_mode_and_sensitivity() {
+        let read_only_secret =
+            field_attribute::<String>("s", &[" A", " secret. "], &["read_only", "secret"], false);
+        assert_eq!(
+            (read_only_secret.mode, read_only_secret.sensitive),
+            (Mode::Computed, true)
+        );
+        assert_eq!(read_only_secret.markdown_description, "A secret.");
+        let filled = field_attribute::<bool>("b", &[], &["plain"], true);
+        assert_eq!(
+            (filled.mode, filled.sensitive),
+            (Mode::OptionalComputed, false)
+        );
+        let plain = field_attribute::<Vec<String>>("l", &[], &["plain"], false);
+        assert_eq!(plain.mode, Mode::Optional);
+        assert_eq!(plain.value_type(), Type::list(Type::String));
+    }
+
+    #[test]
+    fn descriptions_agree_with_the_value_and_type_tables() {
+        let schema = resource_schema();
+        let nested = |object: &str, name: &str| {
+            schema
+                .block
+                .attribute(object)
+                .and_then(|o| o.nested_attributes().iter().find(|a| a.name == name))
+                .unwrap_or_else(|| panic!("{object}.{name}"))
+                .markdown_description
+                .clone()
+        };
+        assert!(nested("config", "prompt").contains(&quoted_list(&PROMPTS)));
+        assert!(nested("scim_config", "identity_update_behavior")
+            .contains(&quoted_list(&IDENTITY_UPDATE_BEHAVIORS)));
+        let config = schema.block.attribute("config").unwrap();
+        for attribute in config.nested_attributes() {
+            let owner = TYPE_ONLY_CONFIG_ATTRIBUTES
+                .iter()
+                .find(|(name, _)| *name == attribute.name);
+            let says = attribute.markdown_description.contains("Only for `type");
+            match owner {
+                Some((_, kind)) => assert!(
+                    attribute
+                        .markdown_description
+                        .ends_with(&format!(" Only for `type = \"{kind}\"`.")),
+                    "{}",
+                    attribute.name
+                ),
+                None => assert!(!says, "{}", attribute.name),
+            }
+        }
+        for name in ["client_id", "client_secret", "client_secret_wo"] {
+            assert!(nested("config", name).contains(OAUTH), "{name}");
         }
     }
 }

@@ -283,6 +283,12 @@ mod tests {
         diagnostics
     }
 
+    fn first_detail(model: &IdentityProviderModel) -> String {
+        let diagnostics = check(model);
+        let first = diagnostics.iter().next().expect("a diagnostic");
+        first.detail.clone()
+    }
+
     fn config_mut(model: &mut IdentityProviderModel) -> &mut ConfigModel {
         match &mut model.config {
             Attr::Known(config) => config,
@@ -398,23 +404,13 @@ mod tests {
     fn exactly_one_owner() {
         let mut model = github();
         model.zone_id = Attr::Known("zone".into());
-        let diagnostics = check(&model);
-        assert!(diagnostics
-            .iter()
-            .next()
-            .unwrap()
-            .detail
-            .starts_with("2 attributes"));
+        let detail = first_detail(&model);
+        assert!(detail.starts_with("2 attributes"), "{detail}");
 
         model.account_id = Attr::Null;
         model.zone_id = Attr::Null;
-        let diagnostics = check(&model);
-        assert!(diagnostics
-            .iter()
-            .next()
-            .unwrap()
-            .detail
-            .starts_with("No attribute"));
+        let detail = first_detail(&model);
+        assert!(detail.starts_with("No attribute"), "{detail}");
 
         model.zone_id = Attr::Unknown;
         assert!(check(&model).is_empty());
