@@ -31,6 +31,8 @@ mod examples;
 // scripts/dev: the printed exports, in a new shell, apply a configuration of one's own.
 mod dev_session;
 
-// Reliability: the provider against hostile or broken APIs, and security checks of logs, state
-// and plan files and the plugin's mTLS.
+// Reliability (RELIABILITY.md): faults at scale, Ctrl-C, a killed provider and its recovery, the
+// provider against hostile or broken APIs, and security checks of logs, state and plan files and
+// the plugin's mTLS. Small by default; RELIABILITY_FULL=1 for the published sizes
+// (scripts/reliability).
 mod reliability;

@@ -4,15 +4,15 @@
 //! unbounded body, and without handing credentials to anyone but the API root.
 
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
 use tokio::time::Instant;
 
+use super::raw_http::RawServer;
 use super::*;
 
 const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
@@ -23,76 +23,6 @@ const SERVICE_KEY: &str = "v1.0-hostile-test-service-key-3c7d";
 
 /// Longest any single call in this file may take before it counts as a hang.
 const HANG: Duration = Duration::from_secs(30);
-
-type Handler =
-    Arc<dyn Fn(String, TcpStream) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send + Sync>;
-
-/// A listener that reads each request head (and announced body) and hands the connection to
-/// `handler`; records the heads it saw.
-struct Raw {
-    base_url: String,
-    origin: String,
-    heads: Arc<Mutex<Vec<String>>>,
-}
-
-impl Raw {
-    async fn start<F, Fut>(handler: F) -> Raw
-    where
-        F: Fn(String, TcpStream) -> Fut + Send + Sync + 'static,
-        Fut: Future<Output = ()> + Send + 'static,
-    {
-        let handler: Handler = Arc::new(move |head, socket| Box::pin(handler(head, socket)));
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let origin = format!("http://{}", listener.local_addr().unwrap());
-        let heads = Arc::new(Mutex::new(Vec::new()));
-        let seen = heads.clone();
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                let seen = seen.clone();
-                let handler = handler.clone();
-                tokio::spawn(async move {
-                    let mut buffer = Vec::new();
-                    let mut chunk = [0u8; 4096];
-                    loop {
-                        let Ok(n) = socket.read(&mut chunk).await else {
-                            return;
-                        };
-                        if n == 0 {
-                            return;
-                        }
-                        buffer.extend_from_slice(&chunk[..n]);
-                        let text = String::from_utf8_lossy(&buffer).to_string();
-                        let Some(end) = text.find("\r\n\r\n") else {
-                            continue;
-                        };
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                let (k, v) = l.split_once(':')?;
-                                k.eq_ignore_ascii_case("content-length")
-                                    .then(|| v.trim().parse::<usize>().ok())?
-                            })
-                            .unwrap_or(0);
-                        if buffer.len() >= end + 4 + length {
-                            seen.lock().unwrap().push(text.clone());
-                            handler(text, socket).await;
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-        Raw {
-            base_url: format!("{origin}/client/v4"),
-            origin,
-            heads,
-        }
-    }
-
-    fn heads(&self) -> Vec<String> {
-        self.heads.lock().unwrap().clone()
-    }
-}
 
 /// Writes a complete answer and closes.
 async fn answer(mut socket: TcpStream, status: &str, headers: impl AsRef<[u8]>, body: &[u8]) {
@@ -118,6 +48,33 @@ fn client_with(base_url: &str, auth: Auth, timeout: Duration, retry: RetryPolicy
         request_timeout: timeout,
     })
     .unwrap()
+}
+
+/// A client with the test token, the default timeout and [`fast_retries`].
+fn token_client(base_url: &str) -> Client {
+    client_with(
+        base_url,
+        Auth::Token(TOKEN.into()),
+        DEFAULT_REQUEST_TIMEOUT,
+        fast_retries(),
+    )
+}
+
+/// Fetches one identity provider from a server that answers every request with `status`,
+/// `headers` and `body`; returns the result and how long the call took.
+async fn get_answered_with(
+    status: &'static str,
+    headers: &'static [u8],
+    body: Vec<u8>,
+) -> (Result<IdentityProvider, Error>, Duration) {
+    let body = Arc::new(body);
+    let server = RawServer::start(move |_, socket| {
+        let body = body.clone();
+        async move { answer(socket, status, headers, &body).await }
+    })
+    .await;
+    let client = token_client(&server.base_url);
+    bounded(HANG, client.get_identity_provider(&account(), "abc")).await
 }
 
 /// Default retry counts and budget, with short waits so a test takes seconds.
@@ -150,7 +107,7 @@ async fn a_one_gib_body_is_cut_off_at_the_cap() {
     for announced in [true, false] {
         let written = Arc::new(AtomicU64::new(0));
         let counter = written.clone();
-        let server = Raw::start(move |_, mut socket| {
+        let server = RawServer::start(move |_, mut socket| {
             let counter = counter.clone();
             async move {
                 let head = if announced {
@@ -182,12 +139,7 @@ async fn a_one_gib_body_is_cut_off_at_the_cap() {
             }
         })
         .await;
-        let client = client_with(
-            &server.base_url,
-            Auth::Token(TOKEN.into()),
-            DEFAULT_REQUEST_TIMEOUT,
-            fast_retries(),
-        );
+        let client = token_client(&server.base_url);
         let (result, took) = bounded(HANG, client.list_identity_providers(&account())).await;
         let error = result.unwrap_err();
         let text = error.to_string();
@@ -215,7 +167,7 @@ async fn a_one_gib_body_is_cut_off_at_the_cap() {
 /// call ends once the retries are spent, well within timeout × attempts plus backoff.
 #[tokio::test]
 async fn a_trickling_answer_ends_at_the_timeout() {
-    let server = Raw::start(|_, mut socket| async move {
+    let server = RawServer::start(|_, mut socket| async move {
         let head =
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n";
         if socket.write_all(head.as_bytes()).await.is_err() {
@@ -261,17 +213,7 @@ async fn invalid_utf8_is_a_decode_error_not_a_panic() {
         ("200 OK", b"\xff\xff\xff\xff"),
     ];
     for (status, body) in bodies {
-        let server = Raw::start(move |_, socket| async move {
-            answer(socket, status, b"x-odd: \xe9t\xe9\r\n", body).await
-        })
-        .await;
-        let client = client_with(
-            &server.base_url,
-            Auth::Token(TOKEN.into()),
-            DEFAULT_REQUEST_TIMEOUT,
-            fast_retries(),
-        );
-        let (result, _) = bounded(HANG, client.get_identity_provider(&account(), "abc")).await;
+        let (result, _) = get_answered_with(status, b"x-odd: \xe9t\xe9\r\n", body.to_vec()).await;
         let error = result.unwrap_err();
         match status {
             "200 OK" => assert!(matches!(error, Error::Decode { .. }), "{error:?}"),
@@ -302,19 +244,7 @@ async fn json_nested_100000_deep_is_refused() {
         ),
     ];
     for (case, (status, body)) in cases.into_iter().enumerate() {
-        let body = Arc::new(body);
-        let server = Raw::start(move |_, socket| {
-            let body = body.clone();
-            async move { answer(socket, status, "", body.as_bytes()).await }
-        })
-        .await;
-        let client = client_with(
-            &server.base_url,
-            Auth::Token(TOKEN.into()),
-            DEFAULT_REQUEST_TIMEOUT,
-            fast_retries(),
-        );
-        let (result, took) = bounded(HANG, client.get_identity_provider(&account(), "abc")).await;
+        let (result, took) = get_answered_with(status, b"", body.into_bytes()).await;
         let outcome = match (case, result) {
             (0, Err(error @ Error::Decode { .. })) => error.to_string(),
             (1, Ok(found)) => {
@@ -345,7 +275,7 @@ async fn a_retry_after_of_ten_years_fails_at_once_and_pauses_no_one() {
         let header = Arc::new(header);
         let answered = Arc::new(AtomicU64::new(0));
         let count = answered.clone();
-        let server = Raw::start(move |_, socket| {
+        let server = RawServer::start(move |_, socket| {
             let header = header.clone();
             let count = count.clone();
             async move {
@@ -389,7 +319,7 @@ async fn a_retry_after_of_ten_years_fails_at_once_and_pauses_no_one() {
 /// refused with an error, and the other host receives nothing at all.
 #[tokio::test]
 async fn redirects_are_refused_and_the_other_host_gets_nothing() {
-    let elsewhere = Raw::start(|_, socket| async move {
+    let elsewhere = RawServer::start(|_, socket| async move {
         answer(socket, "200 OK", "", br#"{"success":true,"result":[]}"#).await
     })
     .await;
@@ -412,7 +342,7 @@ async fn redirects_are_refused_and_the_other_host_gets_nothing() {
     let mut refused = 0;
     for status in statuses {
         let location = Arc::new(format!("location: {target}\r\n"));
-        let server = Raw::start(move |_, socket| {
+        let server = RawServer::start(move |_, socket| {
             let location = location.clone();
             async move { answer(socket, status, location.as_bytes(), b"").await }
         })
@@ -484,7 +414,7 @@ async fn redirects_are_refused_and_the_other_host_gets_nothing() {
         elsewhere.heads()
     );
     let sample = {
-        let server = Raw::start(move |_, socket| async move {
+        let server = RawServer::start(move |_, socket| async move {
             answer(
                 socket,
                 "302 Found",
@@ -494,16 +424,11 @@ async fn redirects_are_refused_and_the_other_host_gets_nothing() {
             .await
         })
         .await;
-        client_with(
-            &server.base_url,
-            Auth::Token(TOKEN.into()),
-            DEFAULT_REQUEST_TIMEOUT,
-            fast_retries(),
-        )
-        .list_identity_providers(&account())
-        .await
-        .unwrap_err()
-        .to_string()
+        token_client(&server.base_url)
+            .list_identity_providers(&account())
+            .await
+            .unwrap_err()
+            .to_string()
     };
     println!(
         "redirects: {refused} calls refused, 0 requests reached the other host; e.g. {sample}"

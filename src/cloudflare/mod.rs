@@ -31,6 +31,8 @@ mod retry;
 #[cfg(test)]
 mod hostile_tests;
 #[cfg(test)]
+mod raw_http;
+#[cfg(test)]
 mod tests;
 
 pub use auth::Auth;

@@ -6,13 +6,12 @@ use std::time::{Duration, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 use super::client::ApiRequest;
 use super::envelope::{Envelope, ErrorEnvelope};
 use super::identity_providers::{collection_segments, matches_sent, object_segments};
 use super::rate_limit::Throttle;
+use super::raw_http::{header_of, RawServer};
 use super::redact::scrub;
 use super::retry::{parse_retry_after, retry_after};
 use super::*;
@@ -699,68 +698,6 @@ fn created_object_matching_rule() {
 // Raw HTTP servers for answers the mock never gives
 // ---------------------------------------------------------------------------------------------
 
-/// A one-route HTTP/1.1 server that records each request head and answers with `respond`.
-struct RawServer {
-    base_url: String,
-    requests: Arc<Mutex<Vec<String>>>,
-}
-
-impl RawServer {
-    async fn start(respond: impl Fn(&str) -> String + Send + Sync + 'static) -> RawServer {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base_url = format!("http://{}/client/v4", listener.local_addr().unwrap());
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let seen = requests.clone();
-        let respond = Arc::new(respond);
-        tokio::spawn(async move {
-            loop {
-                let Ok((mut socket, _)) = listener.accept().await else {
-                    return;
-                };
-                let seen = seen.clone();
-                let respond = respond.clone();
-                tokio::spawn(async move {
-                    let mut buffer = Vec::new();
-                    let mut chunk = [0u8; 4096];
-                    // Read the head, then as much body as Content-Length announces.
-                    loop {
-                        let Ok(n) = socket.read(&mut chunk).await else {
-                            return;
-                        };
-                        if n == 0 {
-                            return;
-                        }
-                        buffer.extend_from_slice(&chunk[..n]);
-                        let text = String::from_utf8_lossy(&buffer).to_string();
-                        if let Some(end) = text.find("\r\n\r\n") {
-                            let length = text[..end]
-                                .lines()
-                                .find_map(|l| {
-                                    let (k, v) = l.split_once(':')?;
-                                    k.eq_ignore_ascii_case("content-length")
-                                        .then(|| v.trim().parse::<usize>().ok())?
-                                })
-                                .unwrap_or(0);
-                            if buffer.len() >= end + 4 + length {
-                                seen.lock().unwrap().push(text.clone());
-                                let answer = respond(&text);
-                                let _ = socket.write_all(answer.as_bytes()).await;
-                                let _ = socket.shutdown().await;
-                                return;
-                            }
-                        }
-                    }
-                });
-            }
-        });
-        RawServer { base_url, requests }
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
 fn http_answer(status: &str, content_type: &str, body: &str) -> String {
     format!(
         "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
@@ -768,19 +705,12 @@ fn http_answer(status: &str, content_type: &str, body: &str) -> String {
     )
 }
 
-fn header_of<'a>(request: &'a str, name: &str) -> Option<&'a str> {
-    request.lines().find_map(|line| {
-        let (key, value) = line.split_once(':')?;
-        key.eq_ignore_ascii_case(name).then(|| value.trim())
-    })
-}
-
 #[tokio::test]
 async fn sends_each_auth_scheme_and_the_user_agent() {
     let empty_list =
         json!({"success": true, "errors": [], "messages": [], "result": []}).to_string();
     let server =
-        RawServer::start(move |_| http_answer("200 OK", "application/json", &empty_list)).await;
+        RawServer::answering(move |_| http_answer("200 OK", "application/json", &empty_list)).await;
     let schemes = [
         Auth::Token("tok-123456".into()),
         Auth::GlobalKey {
@@ -799,7 +729,7 @@ async fn sends_each_auth_scheme_and_the_user_agent() {
             .unwrap();
         assert!(listed.is_empty());
     }
-    let requests = server.requests();
+    let requests = server.heads();
     assert_eq!(requests.len(), 3);
     for request in &requests {
         assert!(
@@ -832,7 +762,8 @@ async fn sends_each_auth_scheme_and_the_user_agent() {
 
 #[tokio::test]
 async fn garbage_answers_are_decode_errors() {
-    let server = RawServer::start(|_| http_answer("200 OK", "text/plain", "hello, not json")).await;
+    let server =
+        RawServer::answering(|_| http_answer("200 OK", "text/plain", "hello, not json")).await;
     let client = client(&server.base_url);
     let error = client
         .get_identity_provider(&Scope::Account(ACCOUNT.into()), "abc")
@@ -850,12 +781,12 @@ async fn garbage_answers_are_decode_errors() {
         "{text}"
     );
     // A decode failure is not retried: the same answer would come back.
-    assert_eq!(server.requests().len(), 1);
+    assert_eq!(server.heads().len(), 1);
 }
 
 #[tokio::test]
 async fn success_false_in_a_2xx_is_an_api_error_and_missing_result_is_a_decode_error() {
-    let server = RawServer::start(|request| {
+    let server = RawServer::answering(|request| {
         if request.starts_with("GET ") {
             let body = json!({"success": false, "errors": [{"code": 1234, "message": "odd"}], "messages": [], "result": null});
             http_answer("200 OK", "application/json", &body.to_string())
@@ -882,7 +813,7 @@ async fn success_false_in_a_2xx_is_an_api_error_and_missing_result_is_a_decode_e
 
 #[tokio::test]
 async fn secrets_echoed_by_the_server_are_scrubbed_from_errors() {
-    let server = RawServer::start(|_| {
+    let server = RawServer::answering(|_| {
         let body = json!({
             "success": false,
             "errors": [{"code": 12130, "message": format!(
@@ -908,7 +839,8 @@ async fn secrets_echoed_by_the_server_are_scrubbed_from_errors() {
 #[tokio::test]
 async fn non_json_error_pages_still_give_the_status() {
     let server =
-        RawServer::start(|_| http_answer("502 Bad Gateway", "text/html", "<html>bad</html>")).await;
+        RawServer::answering(|_| http_answer("502 Bad Gateway", "text/html", "<html>bad</html>"))
+            .await;
     let client = client(&server.base_url);
     let error = client
         .delete_identity_provider(&Scope::Zone(ZONE.into()), "abc")
@@ -929,24 +861,24 @@ async fn non_json_error_pages_still_give_the_status() {
         error.to_string(),
         format!("Cloudflare API returned 502 Bad Gateway for DELETE /zones/{ZONE}/access/identity_providers/abc (gave up after 4 attempts)")
     );
-    assert_eq!(server.requests().len(), 4);
+    assert_eq!(server.heads().len(), 4);
 }
 
 #[tokio::test]
 async fn a_bodiless_delete_answer_is_success() {
     let server =
-        RawServer::start(|_| "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned())
+        RawServer::answering(|_| "HTTP/1.1 204 No Content\r\nconnection: close\r\n\r\n".to_owned())
             .await;
     client(&server.base_url)
         .delete_identity_provider(&Scope::Account(ACCOUNT.into()), "abc")
         .await
         .unwrap();
-    assert!(server.requests()[0].starts_with("DELETE "));
+    assert!(server.heads()[0].starts_with("DELETE "));
 }
 
 #[tokio::test]
 async fn x_should_retry_false_stops_retries() {
-    let server = RawServer::start(|_| {
+    let server = RawServer::answering(|_| {
         "HTTP/1.1 503 Service Unavailable\r\nx-should-retry: false\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".to_owned()
     })
     .await;
@@ -956,13 +888,13 @@ async fn x_should_retry_false_stops_retries() {
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(503));
-    assert_eq!(server.requests().len(), 1);
+    assert_eq!(server.heads().len(), 1);
 }
 
 #[tokio::test]
 async fn pages_stop_at_total_pages_and_when_the_server_ignores_page() {
     // Reports total_pages = 2 and keeps returning a full page, so only total_pages stops it.
-    let server = RawServer::start(|request| {
+    let server = RawServer::answering(|request| {
         let page = if request.contains("page=1&") { "p1" } else { "p2" };
         let body = json!({
             "success": true, "errors": [], "messages": [],
@@ -975,10 +907,10 @@ async fn pages_stop_at_total_pages_and_when_the_server_ignores_page() {
     let listed = list_account(&client(&server.base_url)).await.unwrap();
     let ids: Vec<_> = listed.iter().filter_map(|p| p.id.clone()).collect();
     assert_eq!(ids, ["p1-a", "p1-b", "p2-a", "p2-b"]);
-    assert_eq!(server.requests().len(), 2);
+    assert_eq!(server.heads().len(), 2);
 
     // Always the same page and no result_info: the repeat is noticed after one extra request.
-    let repeating = RawServer::start(|_| {
+    let repeating = RawServer::answering(|_| {
         let body =
             json!({"success": true, "errors": [], "messages": [], "result": [{"id": "same"}]});
         http_answer("200 OK", "application/json", &body.to_string())
@@ -986,7 +918,7 @@ async fn pages_stop_at_total_pages_and_when_the_server_ignores_page() {
     .await;
     let listed = list_account(&client(&repeating.base_url)).await.unwrap();
     assert_eq!(listed.len(), 1);
-    assert_eq!(repeating.requests().len(), 2);
+    assert_eq!(repeating.heads().len(), 2);
 }
 
 /// A base URL on 127.0.0.1 where nothing listens.
@@ -1058,7 +990,7 @@ async fn a_create_that_never_connected_never_reports_that_it_may_have_sent() {
 
 #[tokio::test]
 async fn server_errors_keep_the_full_budget_and_count_as_sent() {
-    let server = RawServer::start(|head| {
+    let server = RawServer::answering(|head| {
         if head.starts_with("GET ") {
             let body = json!({"success": true, "errors": [], "messages": [], "result": []});
             return http_answer("200 OK", "application/json", &body.to_string());
@@ -1083,7 +1015,7 @@ async fn server_errors_keep_the_full_budget_and_count_as_sent() {
     // Four POSTs, each followed by a look for the object: the zero unreachable budget did not
     // cut them short.
     let posts = server
-        .requests()
+        .heads()
         .iter()
         .filter(|r| r.starts_with("POST "))
         .count();
@@ -1092,7 +1024,7 @@ async fn server_errors_keep_the_full_budget_and_count_as_sent() {
 
 #[tokio::test]
 async fn a_404_for_an_unknown_route_is_not_a_missing_object() {
-    let server = RawServer::start(|_| {
+    let server = RawServer::answering(|_| {
         let body = json!({"success": false, "errors": [{"code": 7003, "message": "No route for the URI"}],
                           "messages": [], "result": null});
         http_answer("404 Not Found", "application/json", &body.to_string())
@@ -1541,7 +1473,10 @@ mod against_mock {
             matches!(error, Error::RateLimited { attempts: 1, .. }),
             "{error:?}"
         );
-        assert_says(&error, "asked to wait 2m, longer than the retry settings allow");
+        assert_says(
+            &error,
+            "asked to wait 2m, longer than the retry settings allow",
+        );
         server.shutdown().await;
     }
 

@@ -162,6 +162,10 @@ fn exact_decimal(f: f64) -> String {
     canonical(&format!("{sign}{digits}e-{point}"))
 }
 
+/// The largest decimal exponent accepted. A number is kept as exact decimal text, so `1e<n>`
+/// becomes `n` digits: without a bound, a few bytes of JSON could ask for gigabytes.
+const MAX_DECIMAL_EXPONENT: i64 = 4096;
+
 fn is_decimal_literal(text: &str) -> bool {
     let body = text.strip_prefix('-').unwrap_or(text);
     let (mantissa, exponent) = match body.find(['e', 'E']) {
@@ -173,7 +177,11 @@ fn is_decimal_literal(text: &str) -> bool {
         None => (mantissa, None),
     };
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['+', '-']).unwrap_or(e)));
+    let exponent_ok = exponent.is_none_or(|e| {
+        digits(e.strip_prefix(['+', '-']).unwrap_or(e))
+            && e.parse::<i64>()
+                .is_ok_and(|e| e.abs() <= MAX_DECIMAL_EXPONENT)
+    });
     digits(int) && frac.is_none_or(digits) && exponent_ok
 }
 
@@ -249,6 +257,18 @@ impl fmt::Display for Number {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn huge_exponents_are_refused_instead_of_expanded() {
+        use super::Number;
+        assert!(Number::parse("1e400").is_some());
+        assert!(Number::parse("1e4096").is_some());
+        assert!(Number::parse("1e-4096").is_some());
+        // Expanded, these would take 67 GB, or wrap to a wrong exponent.
+        assert_eq!(Number::parse("1e67333984381"), None);
+        assert_eq!(Number::parse("-2.5E-67333984381"), None);
+        assert_eq!(Number::parse("1e99999999999999999999"), None);
+    }
+
     use super::*;
 
     #[test]

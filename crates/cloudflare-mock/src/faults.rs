@@ -72,6 +72,15 @@ pub enum FaultKind {
     },
     /// Wait this long, then handle the request normally.
     Latency(Duration),
+    /// Wait a random time between `min` and `max` (uniform, drawn per request), then handle the
+    /// request normally: a network whose delay varies, so concurrent requests finish out of
+    /// order.
+    LatencyJitter {
+        /// Shortest delay.
+        min: Duration,
+        /// Longest delay; a value below `min` counts as `min`.
+        max: Duration,
+    },
     /// Close the connection before handling the request; the client gets no response.
     DropConnection,
     /// Handle the request (so a create really creates), then close the connection without
@@ -106,6 +115,7 @@ enum FaultKindSpec {
     ServerError { status: u16 },
     TooManyRequests { retry_after_secs: u64 },
     Latency { millis: u64 },
+    LatencyJitter { min_millis: u64, max_millis: u64 },
     DropConnection,
     DropAfterCommit,
 }
@@ -119,6 +129,10 @@ impl From<FaultKind> for FaultKindSpec {
             }
             FaultKind::Latency(delay) => FaultKindSpec::Latency {
                 millis: u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            },
+            FaultKind::LatencyJitter { min, max } => FaultKindSpec::LatencyJitter {
+                min_millis: u64::try_from(min.as_millis()).unwrap_or(u64::MAX),
+                max_millis: u64::try_from(max.as_millis()).unwrap_or(u64::MAX),
             },
             FaultKind::DropConnection => FaultKindSpec::DropConnection,
             FaultKind::DropAfterCommit => FaultKindSpec::DropAfterCommit,
@@ -134,6 +148,13 @@ impl From<FaultKindSpec> for FaultKind {
                 FaultKind::TooManyRequests { retry_after_secs }
             }
             FaultKindSpec::Latency { millis } => FaultKind::Latency(Duration::from_millis(millis)),
+            FaultKindSpec::LatencyJitter {
+                min_millis,
+                max_millis,
+            } => FaultKind::LatencyJitter {
+                min: Duration::from_millis(min_millis),
+                max: Duration::from_millis(max_millis),
+            },
             FaultKindSpec::DropConnection => FaultKind::DropConnection,
             FaultKindSpec::DropAfterCommit => FaultKind::DropAfterCommit,
         }
@@ -269,7 +290,10 @@ pub(crate) fn decide(faults: &mut Vec<Fault>, operation: &str) -> FaultDecision 
         if fault.times == Some(0) {
             continue;
         }
-        let is_latency = matches!(fault.kind, FaultKind::Latency(_));
+        let is_latency = matches!(
+            fault.kind,
+            FaultKind::Latency(_) | FaultKind::LatencyJitter { .. }
+        );
         if !is_latency && decision.outcome.is_some() {
             continue;
         }
@@ -282,11 +306,20 @@ pub(crate) fn decide(faults: &mut Vec<Fault>, operation: &str) -> FaultDecision 
         }
         match &fault.kind {
             FaultKind::Latency(delay) => decision.delay += *delay,
+            FaultKind::LatencyJitter { min, max } => decision.delay += jitter(*min, *max),
             other => decision.outcome = Some(other.clone()),
         }
     }
     faults.retain(|fault| fault.times != Some(0));
     decision
+}
+
+/// A delay drawn uniformly from `min..=max`.
+fn jitter(min: Duration, max: Duration) -> Duration {
+    if max <= min {
+        return min;
+    }
+    rand::random_range(min..=max)
 }
 
 /// Counts the request and applies injected faults before the route runs; afterwards counts a
@@ -351,7 +384,7 @@ async fn apply_faults(state: MockState, operation: &str, request: Request, next:
         Some(FaultKind::TooManyRequests { retry_after_secs }) => {
             ApiError::TooManyRequests { retry_after_secs }.into_response()
         }
-        Some(FaultKind::Latency(_)) => next.run(request).await,
+        Some(FaultKind::Latency(_) | FaultKind::LatencyJitter { .. }) => next.run(request).await,
         Some(FaultKind::DropConnection) => match connection {
             Some(connection) => connection.drop_now().await,
             None => ApiError::Injected(axum::http::StatusCode::BAD_GATEWAY).into_response(),
@@ -451,6 +484,37 @@ mod tests {
     }
 
     #[test]
+    fn jitter_draws_delays_across_its_range_and_adds_to_latency() {
+        let (min, max) = (Duration::from_millis(10), Duration::from_millis(50));
+        let mut faults = vec![
+            Fault::always(None, FaultKind::LatencyJitter { min, max }),
+            Fault::always(None, FaultKind::Latency(Duration::from_millis(5))),
+        ];
+        let delays: Vec<Duration> = (0..200)
+            .map(|_| {
+                let decision = decide(&mut faults, "get");
+                assert_eq!(decision.outcome, None, "jitter only delays");
+                decision.delay
+            })
+            .collect();
+        let fixed = Duration::from_millis(5);
+        assert!(delays
+            .iter()
+            .all(|d| *d >= min + fixed && *d <= max + fixed));
+        let distinct: std::collections::BTreeSet<_> = delays.iter().collect();
+        assert!(distinct.len() > 20, "delays vary: {distinct:?}");
+        let lower_half = delays
+            .iter()
+            .filter(|d| **d < fixed + min + (max - min) / 2);
+        let share = lower_half.count();
+        assert!(
+            (40..=160).contains(&share),
+            "uniform spread: {share} of 200 in the lower half"
+        );
+        assert_eq!(jitter(max, min), max, "an empty range gives its lower end");
+    }
+
+    #[test]
     fn zero_probability_never_fires() {
         let mut faults = vec![Fault {
             probability: 0.0,
@@ -493,6 +557,13 @@ mod tests {
             (
                 FaultKind::Latency(Duration::from_millis(250)),
                 r#"{"kind":"latency","millis":250}"#,
+            ),
+            (
+                FaultKind::LatencyJitter {
+                    min: Duration::from_millis(10),
+                    max: Duration::from_millis(400),
+                },
+                r#"{"kind":"latency_jitter","min_millis":10,"max_millis":400}"#,
             ),
             (FaultKind::DropConnection, r#"{"kind":"drop_connection"}"#),
             (
