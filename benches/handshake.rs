@@ -10,6 +10,10 @@
 //! Run with `cargo bench --bench handshake`. Options after `--`: a number of runs (default 50)
 //! and `--ours PATH` to measure another build of our binary instead.
 
+// Shared with the overhead benchmark, which builds the floor and the mock as well.
+#[allow(dead_code)]
+#[path = "support/build.rs"]
+mod build;
 #[path = "support/peer.rs"]
 mod peer;
 
@@ -18,7 +22,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const OUR_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access");
 const COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 const HANDSHAKE_TARGET_MS: f64 = 2.0;
 const SIZE_TARGET_BYTES: u64 = 8_000_000;
@@ -96,7 +99,7 @@ fn summarise(label: &str, samples: &mut [Duration]) -> Summary {
         p90: percentile(samples, 0.9),
     };
     println!(
-        "  {label:<6} min {:6.2} ms   median {:6.2} ms   p90 {:6.2} ms   max {:6.2} ms",
+        "| {label} | {:.2} | {:.2} | {:.2} | {:.2} |",
         ms(samples[0]),
         ms(summary.median),
         ms(summary.p90),
@@ -109,35 +112,8 @@ fn verdict(met: bool) -> &'static str {
     if met {
         "met"
     } else {
-        "missed"
+        "MISSED"
     }
-}
-
-/// Builds our binary with the release profile and the features a user gets, in a target
-/// directory of its own so that it and `cargo bench`'s build do not overwrite each other.
-fn build_as_installed() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let name = Path::new(OUR_BINARY)
-        .file_name()
-        .expect("the binary has a file name");
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
-        .join("as-installed");
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["build", "--release", "--locked", "--bin"])
-        .arg(name)
-        .arg("--manifest-path")
-        .arg(root.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(&target_dir)
-        .status()
-        .expect("start cargo");
-    assert!(
-        status.success(),
-        "building our release binary failed: {status}"
-    );
-    target_dir.join("release").join(name)
 }
 
 struct Options {
@@ -165,7 +141,9 @@ fn options() -> Options {
 
 fn main() {
     let Options { runs, ours } = options();
-    let ours = ours.unwrap_or_else(build_as_installed);
+    let ours = ours.unwrap_or_else(|| {
+        build::build_as_installed(&[build::PROVIDER], false).join(build::PROVIDER)
+    });
     let peer = peer::build_peer();
     let cert_pem = host_certificate_pem();
     // Killed providers cannot remove their sockets; keep them in a directory that goes away.
@@ -190,32 +168,42 @@ fn main() {
     }
 
     println!(
-        "start-to-handshake with PLUGIN_CLIENT_CERT set (AutoMTLS), {runs} interleaved runs each"
+        "## Start to handshake\n\nWith PLUGIN_CLIENT_CERT set (AutoMTLS), {runs} interleaved \
+         runs each, milliseconds.\n"
     );
-    println!("  ours   {}", ours.display());
-    println!("  peer   {}", peer.display());
+    println!("- ours: `{}`", ours.display());
+    println!("- peer: `{}`\n", peer.display());
+    println!("| binary | min | median | p90 | max |");
+    println!("|---|---:|---:|---:|---:|");
     let our_summary = summarise("ours", &mut our_samples);
-    let peer_summary = summarise("peer", &mut peer_samples);
+    let peer_summary = summarise("tf-provider 0.2.2 peer", &mut peer_samples);
     println!(
-        "  ours/peer  median {:.2}x   p90 {:.2}x",
+        "\n- ours/peer: median {:.2}x, p90 {:.2}x",
         ms(our_summary.median) / ms(peer_summary.median),
         ms(our_summary.p90) / ms(peer_summary.p90),
     );
     println!(
-        "  target: our median <= {HANDSHAKE_TARGET_MS} ms: {}",
+        "- target: our median <= {HANDSHAKE_TARGET_MS} ms: {:.2} ms, {}",
+        ms(our_summary.median),
         verdict(ms(our_summary.median) <= HANDSHAKE_TARGET_MS),
     );
 
     let size = |binary: &Path| std::fs::metadata(binary).expect("binary metadata").len();
     let (our_size, peer_size) = (size(&ours), size(&peer));
     let mb = |bytes: u64| bytes as f64 / 1_000_000.0;
-    println!("release binary size");
-    println!("  ours   {our_size:>10} bytes ({:.2} MB)", mb(our_size));
-    println!("  peer   {peer_size:>10} bytes ({:.2} MB)", mb(peer_size));
-    println!("  ours/peer  {:.2}x", our_size as f64 / peer_size as f64);
+    println!("\n## Release binary size (stripped)\n");
+    println!("| binary | bytes | MB |");
+    println!("|---|---:|---:|");
+    println!("| ours | {our_size} | {:.2} |", mb(our_size));
     println!(
-        "  target: ours <= {:.0} MB: {}",
+        "| tf-provider 0.2.2 peer | {peer_size} | {:.2} |",
+        mb(peer_size)
+    );
+    println!("\n- ours/peer: {:.2}x", our_size as f64 / peer_size as f64);
+    println!(
+        "- target: ours <= {:.0} MB: {:.2} MB, {}",
         mb(SIZE_TARGET_BYTES),
+        mb(our_size),
         verdict(our_size <= SIZE_TARGET_BYTES),
     );
 }

@@ -1,22 +1,37 @@
-//! Provider overhead: wall time of `terraform apply` + `terraform destroy` of N identity providers
-//! against the mock API, next to the same for N `terraform_data` resources, which Terraform
-//! handles itself without any plugin. Their ratio is what the provider (gRPC, msgpack, the HTTP
-//! client) adds on top of Terraform; 1.0x is the floor. A third variant, `terraform_data` holding
-//! an object shaped like an identity provider, shows how much of that ratio is Terraform's own
-//! per-attribute work. Also prints CPU time per process, peak RSS of the provider and how many
-//! API requests one refresh of N objects costs.
+//! Where the time goes: wall time of `terraform apply`, a refreshing `terraform plan` and
+//! `terraform destroy` of N resources, for four providers run alternately on the same machine:
 //!
-//! The provider runs with its default settings, pacing included, against the mock at its default
-//! budget (1200 requests per 300 s); each cycle starts with the mock's windows emptied, as a run
-//! after five quiet minutes would, so that earlier rounds do not eat the budget of later ones.
+//! - (a) `terraform_data`, which Terraform handles itself without a plugin: 1.00x;
+//! - (b) `cloudflare_zero_trust_access_identity_provider` through this provider and the mock API;
+//! - (c) the same-schema floor (`benches/floor/main.rs`): the same resource type and schema,
+//!   served by this crate's server, protocol and framework layers from memory, without HTTP.
+//!   (b)/(c) is what the API client and the resource's own logic cost; (c)/(a) is Terraform's
+//!   own work on this schema plus our protocol layer;
+//! - (d) the `tf-provider` 0.2.2 peer (`benches/peer/`): a minimal resource with two attributes;
+//! - (b+lat) (b) again with the mock adding a fixed latency (30 ms by default) to every request.
 //!
-//! Run with `cargo bench --bench overhead [-- N]` (default 200, or `OVERHEAD_N`); `OVERHEAD_RUNS`
-//! sets the runs per variant (default 3). Needs the release mock binary next to the release
-//! provider: `cargo build --release -p cloudflare-mock --bins`. Terraform comes from
+//! Also prints each provider's share of all CPU time of the run (Terraform, providers and the
+//! mock), the API requests one refresh costs, and the providers' peak resident memory.
+//!
+//! Every provider runs with its default settings. The mock runs at its default budget
+//! (1200 requests per 300 s); each cycle starts with the mock's windows emptied, as a run after
+//! five quiet minutes would, so that earlier cycles do not eat the budget of later ones. When
+//! one cycle needs more requests than that budget (N above 290), the mock's budget is raised
+//! (and the output says so), since pacing a cycle over ten minutes is by design and not what
+//! this measures.
+//!
+//! Run with `cargo bench --bench overhead -- [N ...] [--runs K] [--latency-ms MS]` (defaults:
+//! N = 200, 3 runs, 30 ms; `--latency-ms 0` leaves out (b+lat)). The binaries are built first
+//! with `cargo build --release`, as users build them. Terraform comes from
 //! `TF_ACC_TERRAFORM_PATH`, else `PATH`, else `.tools/terraform-1.15.5/terraform`.
 
+#[path = "support/build.rs"]
+mod build;
+#[path = "support/peer.rs"]
+mod peer;
 #[path = "support/terraform.rs"]
 mod terraform;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -29,68 +44,66 @@ use terraform::{locate_terraform, terraform_version};
 
 use cloudflare_mock::{DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN};
 
-const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access");
-const MOCK_BINARY_NAME: &str = "cloudflare-mock";
 const DEFAULT_N: usize = 200;
 const DEFAULT_RUNS: usize = 3;
-/// How often the watcher samples memory. Short enough to see the provider of a sub-second
-/// command, long enough not to steal noticeable CPU from what is being timed.
+const DEFAULT_LATENCY_MS: u64 = 30;
+/// The mock's default budget, which is also Cloudflare's.
+const DEFAULT_BUDGET: u64 = 1200;
+const BUDGET_WINDOW_SECS: u64 = 300;
+/// How often the watcher samples memory and CPU. Short enough to see the provider of a
+/// sub-second command, long enough not to steal noticeable CPU from what is being timed.
 const SAMPLE_EVERY: Duration = Duration::from_millis(20);
+/// (b) may take at most this many times (c)'s time at N = 200.
+const FLOOR_RATIO_TARGET: f64 = 1.10;
+const FLOOR_RATIO_TARGET_N: usize = 200;
+/// The provider's peak resident memory in the N = 1000 run, in bytes.
+const RSS_TARGET_BYTES: u64 = 20_000_000;
+const RSS_TARGET_N: usize = 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Variant {
     /// `terraform_data`: no plugin at all.
     Builtin,
-    /// `cloudflare_zero_trust_access_identity_provider` through this provider and the mock.
+    /// This provider against the mock.
     Provider,
-    /// `terraform_data` again, but each instance carries an object with every attribute (nulls
-    /// included) of an identity provider from (b)'s state. Terraform's own work grows with the
-    /// size of each object (diffing, rendering the plan, writing state), so this separates what
-    /// the schema costs inside Terraform from what the plugin adds.
-    Shaped,
+    /// The same-schema floor.
+    Floor,
+    /// The `tf-provider` peer.
+    Peer,
+    /// This provider against the mock with added latency.
+    ProviderLatency,
 }
 
 impl Variant {
     fn label(self) -> &'static str {
         match self {
             Variant::Builtin => "(a) terraform_data",
-            Variant::Provider => "(b) cloudflare_zero_trust_access_identity_provider",
-            Variant::Shaped => "(c) terraform_data holding an identity-provider-shaped object",
+            Variant::Provider => "(b) ours, against the mock",
+            Variant::Floor => "(c) same-schema floor",
+            Variant::Peer => "(d) tf-provider 0.2.2 peer",
+            Variant::ProviderLatency => "(b+lat) ours, mock latency",
         }
     }
 
-    /// The configuration file's name and text. `shape` is needed for [`Variant::Shaped`].
-    fn configuration(self, n: usize, shape: Option<&serde_json::Value>) -> (&'static str, String) {
-        if self == Variant::Shaped {
-            let mut object = shape.expect("the shape of an identity provider").clone();
-            escape_templates(&mut object);
-            object["name"] = serde_json::Value::from("GitHub login ${count.index}");
-            let config = serde_json::json!({
-                "resource": {"terraform_data": {"item": {"count": n, "triggers_replace": object}}}
-            });
-            return ("main.tf.json", config.to_string());
+    fn uses_mock(self) -> bool {
+        matches!(self, Variant::Provider | Variant::ProviderLatency)
+    }
+
+    /// The executable name of the provider process, if the variant has one.
+    fn provider_binary(self) -> Option<&'static str> {
+        match self {
+            Variant::Builtin => None,
+            Variant::Provider | Variant::ProviderLatency => Some(build::PROVIDER),
+            Variant::Floor => Some(build::FLOOR),
+            Variant::Peer => Some(peer::PEER_BINARY_NAME),
         }
-        let text = match self {
-            Variant::Builtin => format!(
-                r#"resource "terraform_data" "item" {{
-  count = {n}
-  input = "item-${{count.index}}"
-}}
-"#
-            ),
-            Variant::Provider => format!(
-                r#"terraform {{
-  required_providers {{
-    cloudflare-access = {{
-      source = "ferrotf/cloudflare-access"
-    }}
-  }}
-}}
+    }
 
-provider "cloudflare-access" {{}}
-
-resource "cloudflare_zero_trust_access_identity_provider" "item" {{
-  provider   = cloudflare-access
+    fn configuration(self, n: usize) -> String {
+        let identity_provider = |local_name: &str| {
+            format!(
+                r#"resource "cloudflare_zero_trust_access_identity_provider" "item" {{
+  provider   = {local_name}
   count      = {n}
   account_id = "{DEFAULT_ACCOUNT_ID}"
   name       = "GitHub login ${{count.index}}"
@@ -101,42 +114,78 @@ resource "cloudflare_zero_trust_access_identity_provider" "item" {{
   }}
 }}
 "#
-            ),
-            Variant::Shaped => unreachable!("handled above"),
+            )
         };
-        ("main.tf", text)
+        match self {
+            Variant::Builtin => format!(
+                r#"resource "terraform_data" "item" {{
+  count = {n}
+  input = "item-${{count.index}}"
+}}
+"#
+            ),
+            Variant::Provider | Variant::ProviderLatency => format!(
+                r#"terraform {{
+  required_providers {{
+    cloudflare-access = {{
+      source = "{PROVIDER_SOURCE}"
+    }}
+  }}
+}}
+
+provider "cloudflare-access" {{}}
+
+{}"#,
+                identity_provider("cloudflare-access")
+            ),
+            Variant::Floor => format!(
+                r#"terraform {{
+  required_providers {{
+    bench-floor = {{
+      source = "{FLOOR_SOURCE}"
+    }}
+  }}
+}}
+
+provider "bench-floor" {{}}
+
+{}"#,
+                identity_provider("bench-floor")
+            ),
+            Variant::Peer => format!(
+                r#"terraform {{
+  required_providers {{
+    peer = {{
+      source = "{PEER_SOURCE}"
+    }}
+  }}
+}}
+
+resource "peer_item" "item" {{
+  count = {n}
+  name  = "item-${{count.index}}"
+}}
+"#
+            ),
+        }
     }
 }
 
-/// In the JSON configuration syntax every string is a template; keep copied values literal.
-fn escape_templates(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::String(text) => *text = text.replace("${", "$${").replace("%{", "%%{"),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(escape_templates),
-        serde_json::Value::Object(fields) => fields.values_mut().for_each(escape_templates),
-        _ => {}
-    }
-}
+const PROVIDER_SOURCE: &str = "ferrotf/cloudflare-access";
+const FLOOR_SOURCE: &str = "ferrotf/bench-floor";
+const PEER_SOURCE: &str = "ferrotf/peer";
 
 /// What the watcher saw while one command ran: peak resident set sizes in KiB, and CPU time in
 /// clock ticks as last sampled (so up to one interval of a process's last work is missed).
 #[derive(Debug, Default, Clone)]
 struct Usage {
-    terraform_kib: u64,
     provider_kib: u64,
-    terraform_ticks: u64,
     /// Latest CPU ticks per provider process; Terraform starts several per command.
     provider_ticks: BTreeMap<u32, u64>,
 }
 
 impl Usage {
     fn sample(&mut self, terraform_pid: u32) {
-        if let Some(kib) = high_water_mark_kib(terraform_pid) {
-            self.terraform_kib = self.terraform_kib.max(kib);
-        }
-        if let Some(ticks) = cpu_ticks(terraform_pid) {
-            self.terraform_ticks = self.terraform_ticks.max(ticks);
-        }
         for pid in children(terraform_pid) {
             if !is_provider_process(pid) {
                 continue;
@@ -151,25 +200,37 @@ impl Usage {
         }
     }
 
-    fn provider_processes(&self) -> usize {
-        self.provider_ticks.len()
-    }
-
     fn provider_ticks(&self) -> u64 {
         self.provider_ticks.values().sum()
     }
 }
 
-/// User plus system CPU time of `pid` in clock ticks, from `/proc/<pid>/stat`.
-fn cpu_ticks(pid: u32) -> Option<u64> {
+/// Fields of `/proc/<pid>/stat` after the command name, which may contain spaces.
+fn stat_fields(pid: &str) -> Option<Vec<u64>> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may contain spaces and parentheses; the fields after it do not.
-    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    Some(
+        stat.rsplit_once(')')?
+            .1
+            .split_whitespace()
+            .map(|field| field.parse().unwrap_or(0))
+            .collect(),
+    )
+}
+
+/// User plus system CPU time of `pid` in clock ticks.
+fn cpu_ticks(pid: u32) -> Option<u64> {
     // After the name: state, ppid, pgrp, session, tty_nr, tpgid, flags, minflt, cminflt,
     // majflt, cmajflt, then utime and stime.
-    let utime: u64 = fields.nth(11)?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    Some(utime + stime)
+    let fields = stat_fields(&pid.to_string())?;
+    Some(fields.get(11)? + fields.get(12)?)
+}
+
+/// CPU time of this process's finished and reaped children (and theirs), in clock ticks. Read
+/// around one Terraform command it gives exactly what Terraform and its providers used.
+fn reaped_children_ticks() -> u64 {
+    stat_fields("self")
+        .and_then(|fields| Some(fields.get(13)? + fields.get(14)?))
+        .unwrap_or(0)
 }
 
 /// `VmHWM` (peak resident set size) from `/proc/<pid>/status`.
@@ -208,7 +269,7 @@ fn is_provider_process(pid: u32) -> bool {
     std::fs::read_link(format!("/proc/{pid}/exe"))
         .ok()
         .and_then(|exe| exe.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .is_some_and(|name| name.starts_with("terraform-provider-cloudflare-access"))
+        .is_some_and(|name| name.starts_with("terraform-provider-"))
 }
 
 /// One finished Terraform command.
@@ -217,13 +278,16 @@ struct Timed {
     elapsed: Duration,
     status: ExitStatus,
     usage: Usage,
+    /// CPU ticks of Terraform and every provider it started, exact.
+    terraform_and_providers_ticks: u64,
     /// CPU ticks the mock API spent while the command ran.
     mock_ticks: u64,
 }
 
-/// Runs `command` to completion while a second thread samples memory, so that the wall time
-/// comes from `wait` and not from the sampling interval.
+/// Runs `command` to completion while a second thread samples the providers, so that the wall
+/// time comes from `wait` and not from the sampling interval.
 fn run_watched(mut command: Command) -> Timed {
+    let ticks_before = reaped_children_ticks();
     let started = Instant::now();
     let mut child = command.spawn().expect("start terraform");
     let pid = child.id();
@@ -245,6 +309,7 @@ fn run_watched(mut command: Command) -> Timed {
             elapsed,
             status,
             usage,
+            terraform_and_providers_ticks: reaped_children_ticks() - ticks_before,
             mock_ticks: 0,
         }
     })
@@ -293,17 +358,27 @@ impl Mock {
         }
     }
 
-    /// A plain JSON GET on the control surface (`/__mock/...`).
     fn control(&self, path: &str) -> serde_json::Value {
         self.control_request("GET", path, "")
     }
 
-    /// Empties the per-token windows (keeping the budget): the next cycle starts fresh.
-    fn fresh_budget(&self) {
-        let limit = self.control("/__mock/rate_limit");
+    /// Sets the per-token budget and empties the windows.
+    fn set_budget(&self, requests: u64) {
+        let limit = serde_json::json!({"requests": requests, "window_secs": BUDGET_WINDOW_SECS});
         self.control_request("PUT", "/__mock/rate_limit", &limit.to_string());
     }
 
+    /// Adds `millis` of latency to every Cloudflare request (0: none).
+    fn set_latency(&self, millis: u64) {
+        self.control_request("DELETE", "/__mock/faults", "");
+        if millis > 0 {
+            let fault = serde_json::json!({"kind": "latency", "millis": millis});
+            self.control_request("POST", "/__mock/faults", &fault.to_string());
+        }
+    }
+
+    /// One request on the control surface (`/__mock/...`); its JSON answer, or null when the
+    /// answer has no body.
     fn control_request(&self, method: &str, path: &str, body: &str) -> serde_json::Value {
         let mut stream = TcpStream::connect(&self.address).expect("connect to the mock");
         write!(
@@ -322,11 +397,14 @@ impl Mock {
             .split_once("\r\n\r\n")
             .unwrap_or_else(|| panic!("malformed control response to {path}: {response:?}"));
         assert!(
-            head.starts_with("HTTP/1.1 200"),
+            head.starts_with("HTTP/1.1 2"),
             "{method} {path} on the mock answered {head:?}"
         );
+        if body.trim().is_empty() {
+            return serde_json::Value::Null;
+        }
         serde_json::from_str(body)
-            .unwrap_or_else(|err| panic!("GET {path}: body is not JSON ({err}): {body:?}"))
+            .unwrap_or_else(|err| panic!("{method} {path}: body is not JSON ({err}): {body:?}"))
     }
 
     fn object_count(&self) -> usize {
@@ -355,8 +433,7 @@ struct Bench {
     mock: Mock,
     /// Terraform's stdout and stderr of the latest command, shown when it fails.
     logs: tempfile::TempDir,
-    /// The attributes of one identity provider in state, for [`Variant::Shaped`].
-    shape: Option<serde_json::Value>,
+    latency_ms: u64,
 }
 
 /// Figures of one apply / plan / destroy cycle.
@@ -368,8 +445,39 @@ struct Run {
     /// Mock request counts caused by the refreshing plan, per operation.
     refresh_requests: BTreeMap<String, u64>,
     plan_exit_code: Option<i32>,
-    /// The attributes of the first instance in state after apply.
-    first_instance: serde_json::Value,
+}
+
+impl Run {
+    fn phases(&self) -> [&Timed; 3] {
+        [&self.apply, &self.plan, &self.destroy]
+    }
+
+    fn total(&self) -> Duration {
+        self.phases().iter().map(|timed| timed.elapsed).sum()
+    }
+
+    /// The provider processes' share of all CPU time of the cycle: Terraform, providers, mock.
+    fn provider_cpu_share(&self) -> f64 {
+        let provider: u64 = self.phases().iter().map(|t| t.usage.provider_ticks()).sum();
+        let all: u64 = self
+            .phases()
+            .iter()
+            .map(|t| t.terraform_and_providers_ticks + t.mock_ticks)
+            .sum();
+        if all == 0 {
+            0.0
+        } else {
+            provider as f64 / all as f64
+        }
+    }
+
+    fn provider_peak_kib(&self) -> u64 {
+        self.phases()
+            .iter()
+            .map(|t| t.usage.provider_kib)
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 impl Bench {
@@ -395,10 +503,7 @@ impl Bench {
             .env("CLOUDFLARE_BASE_URL", &self.mock.base_url)
             .env("CLOUDFLARE_API_TOKEN", DEFAULT_TOKEN)
             // The shared request window, kept out of the user's cache directory.
-            .env(
-                "CLOUDFLARE_RATE_LIMIT_STATE_DIR",
-                self.logs.path().join("rate-limit"),
-            );
+            .env("CLOUDFLARE_RATE_LIMIT_STATE_DIR", self.rate_limit_dir());
         let log = |name: &str| {
             std::fs::File::create(self.logs.path().join(name)).expect("create a log file")
         };
@@ -407,6 +512,10 @@ impl Bench {
             .stdout(log("stdout"))
             .stderr(log("stderr"));
         command
+    }
+
+    fn rate_limit_dir(&self) -> PathBuf {
+        self.logs.path().join("rate-limit")
     }
 
     fn log_text(&self) -> String {
@@ -437,13 +546,6 @@ impl Bench {
         timed
     }
 
-    fn first_instance(workdir: &Path) -> serde_json::Value {
-        let text =
-            std::fs::read_to_string(workdir.join("terraform.tfstate")).expect("read the state");
-        let state: serde_json::Value = serde_json::from_str(&text).expect("state is JSON");
-        state["resources"][0]["instances"][0]["attributes"].clone()
-    }
-
     /// Resources in the work dir's local state, counting every instance.
     fn state_instances(workdir: &Path) -> usize {
         let Ok(text) = std::fs::read_to_string(workdir.join("terraform.tfstate")) else {
@@ -465,16 +567,24 @@ impl Bench {
     /// Apply, refresh-plan and destroy `n` resources of `variant` in a fresh work dir. Checks
     /// that the work really happened, because a fast failure would otherwise look like a fast
     /// provider.
-    fn run(&self, variant: Variant, n: usize) -> Run {
+    fn run(&self, variant: Variant, n: usize, budget: u64) -> Run {
         let workdir = tempfile::Builder::new()
             .prefix("overhead-bench-")
             .tempdir()
             .expect("create a work dir");
         let dir = workdir.path();
-        let (file, text) = variant.configuration(n, self.shape.as_ref());
-        std::fs::write(dir.join(file), text).expect("write the configuration");
+        std::fs::write(dir.join("main.tf"), variant.configuration(n))
+            .expect("write the configuration");
         let objects_before = self.mock.object_count();
-        self.mock.fresh_budget();
+        // A fresh budget on both sides: the mock's windows and the provider's own record.
+        self.mock.set_budget(budget);
+        let _ = std::fs::remove_dir_all(self.rate_limit_dir());
+        self.mock
+            .set_latency(if variant == Variant::ProviderLatency {
+                self.latency_ms
+            } else {
+                0
+            });
 
         let apply = self.terraform(
             dir,
@@ -487,8 +597,7 @@ impl Bench {
             "state after apply\n{}",
             self.log_text()
         );
-        let first_instance = Self::first_instance(dir);
-        if variant == Variant::Provider {
+        if variant.uses_mock() {
             assert_eq!(
                 self.mock.object_count(),
                 objects_before + n,
@@ -530,62 +639,45 @@ impl Bench {
             objects_before,
             "objects in the mock after destroy"
         );
+        self.mock.set_latency(0);
         Run {
             apply,
             plan,
             destroy,
             refresh_requests,
             plan_exit_code,
-            first_instance,
         }
     }
 }
 
-fn cli_config(provider_dir: &Path) -> String {
-    let dir = provider_dir
-        .to_str()
-        .expect("the provider's directory is valid UTF-8")
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"");
-    format!(
-        "disable_checkpoint = true\n\
-         provider_installation {{\n  dev_overrides {{\n    \
-         \"registry.terraform.io/ferrotf/cloudflare-access\" = \"{dir}\"\n  }}\n  direct {{}}\n}}\n"
-    )
-}
-
-fn env_number(key: &str) -> Option<usize> {
-    let text = std::env::var(key).ok()?;
-    Some(
-        text.parse()
-            .unwrap_or_else(|_| panic!("{key}={text} is not a number")),
-    )
+fn cli_config(overrides: &[(&str, &Path)]) -> String {
+    let mut text =
+        String::from("disable_checkpoint = true\nprovider_installation {\n  dev_overrides {\n");
+    for (source, dir) in overrides {
+        let dir = dir
+            .to_str()
+            .expect("the binaries' directory is valid UTF-8")
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"");
+        text.push_str(&format!(
+            "    \"registry.terraform.io/{source}\" = \"{dir}\"\n"
+        ));
+    }
+    text.push_str("  }\n  direct {}\n}\n");
+    text
 }
 
 fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let middle = sorted.len() / 2;
-    if sorted.len() % 2 == 1 {
+    if sorted.is_empty() {
+        f64::NAN
+    } else if sorted.len() % 2 == 1 {
         sorted[middle]
     } else {
         (sorted[middle - 1] + sorted[middle]) / 2.0
     }
-}
-
-/// The unit of the CPU times in `/proc/<pid>/stat`.
-fn clock_ticks_per_second() -> f64 {
-    Command::new("getconf")
-        .arg("CLK_TCK")
-        .output()
-        .ok()
-        .and_then(|output| String::from_utf8(output.stdout).ok())
-        .and_then(|text| text.trim().parse().ok())
-        .unwrap_or(100.0)
-}
-
-fn mib(kib: u64) -> f64 {
-    kib as f64 / 1024.0
 }
 
 /// Figures of every run of one variant.
@@ -595,102 +687,117 @@ struct Series {
 }
 
 impl Series {
-    fn seconds(&self, pick: impl Fn(&Run) -> Duration) -> Vec<f64> {
-        self.runs
-            .iter()
-            .map(|run| pick(run).as_secs_f64())
-            .collect()
+    fn median_of(&self, pick: impl Fn(&Run) -> f64) -> f64 {
+        median(&self.runs.iter().map(pick).collect::<Vec<_>>())
     }
 
-    fn total(&self) -> Vec<f64> {
-        self.seconds(|run| run.apply.elapsed + run.destroy.elapsed)
+    fn apply(&self) -> f64 {
+        self.median_of(|run| run.apply.elapsed.as_secs_f64())
     }
 
-    fn peak(&self, pick: impl Fn(&Run) -> &Timed, of: impl Fn(&Usage) -> u64) -> u64 {
+    fn plan(&self) -> f64 {
+        self.median_of(|run| run.plan.elapsed.as_secs_f64())
+    }
+
+    fn destroy(&self) -> f64 {
+        self.median_of(|run| run.destroy.elapsed.as_secs_f64())
+    }
+
+    fn total(&self) -> f64 {
+        self.median_of(|run| run.total().as_secs_f64())
+    }
+
+    fn cpu_share(&self) -> f64 {
+        self.median_of(Run::provider_cpu_share)
+    }
+
+    fn peak_bytes(&self) -> u64 {
         self.runs
             .iter()
-            .map(|run| of(&pick(run).usage))
+            .map(Run::provider_peak_kib)
             .max()
             .unwrap_or(0)
+            * 1024
     }
 
-    /// Median CPU seconds of apply + destroy, spent by terraform, the provider and the mock.
-    fn cpu_seconds(&self, ticks_per_second: f64) -> [f64; 3] {
-        let per_run = |of: &dyn Fn(&Timed) -> u64| -> Vec<f64> {
-            self.runs
-                .iter()
-                .map(|run| (of(&run.apply) + of(&run.destroy)) as f64 / ticks_per_second)
-                .collect()
-        };
-        [
-            median(&per_run(&|t| t.usage.terraform_ticks)),
-            median(&per_run(&|t| t.usage.provider_ticks())),
-            median(&per_run(&|t| t.mock_ticks)),
-        ]
+    fn totals_list(&self) -> String {
+        self.runs
+            .iter()
+            .map(|run| format!("{:.2}", run.total().as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
+}
 
-    fn print_times(&self, ticks_per_second: f64) {
-        let list = |values: &[f64]| {
-            values
-                .iter()
-                .map(|v| format!("{v:.2}"))
-                .collect::<Vec<_>>()
-                .join(" ")
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "MISSED"
+    }
+}
+
+fn mb(bytes: u64) -> f64 {
+    bytes as f64 / 1_000_000.0
+}
+
+struct Options {
+    sizes: Vec<usize>,
+    runs: usize,
+    latency_ms: u64,
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        sizes: Vec::new(),
+        runs: std::env::var("OVERHEAD_RUNS")
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(DEFAULT_RUNS),
+        latency_ms: DEFAULT_LATENCY_MS,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut number = |flag: &str| -> u64 {
+            let text = args
+                .next()
+                .unwrap_or_else(|| panic!("{flag} needs a number"));
+            text.parse()
+                .unwrap_or_else(|_| panic!("{flag} {text}: not a number"))
         };
-        let apply = self.seconds(|run| run.apply.elapsed);
-        let destroy = self.seconds(|run| run.destroy.elapsed);
-        let plan = self.seconds(|run| run.plan.elapsed);
-        let total = self.total();
-        println!(
-            "  apply+destroy median {:7.2} s   runs [{}]",
-            median(&total),
-            list(&total)
-        );
-        println!(
-            "  apply         median {:7.2} s   runs [{}]",
-            median(&apply),
-            list(&apply)
-        );
-        println!(
-            "  destroy       median {:7.2} s   runs [{}]",
-            median(&destroy),
-            list(&destroy)
-        );
-        println!(
-            "  plan (refresh, not in the total) median {:.2} s   runs [{}]",
-            median(&plan),
-            list(&plan)
-        );
-        let [terraform, provider, mock] = self.cpu_seconds(ticks_per_second);
-        println!(
-            "  CPU in apply+destroy (median, sampled) terraform {terraform:.2} s, provider \
-             {provider:.2} s, mock {mock:.2} s"
-        );
+        match arg.as_str() {
+            "--runs" => options.runs = number("--runs") as usize,
+            "--latency-ms" => options.latency_ms = number("--latency-ms"),
+            // Anything that is not a number is cargo's own `--bench` flag.
+            other => options.sizes.extend(other.parse::<usize>().ok()),
+        }
+    }
+    if options.sizes.is_empty() {
+        options.sizes.push(DEFAULT_N);
+    }
+    assert!(options.sizes.iter().all(|&n| n > 0), "N must be positive");
+    assert!(options.runs > 0, "--runs must be positive");
+    options
+}
+
+/// The mock budget for one cycle of `n`: the default when a cycle fits in it, else four times
+/// what a cycle needs. A cycle costs about 4n requests: n creates, n reads for the plan's
+/// refresh, and destroy's own refresh before its n deletes.
+fn budget_for(n: usize) -> u64 {
+    let cycle = 4 * n as u64 + 10;
+    if cycle <= DEFAULT_BUDGET {
+        DEFAULT_BUDGET
+    } else {
+        (cycle * 4).div_ceil(1000) * 1000
     }
 }
 
 fn main() {
-    let n = std::env::args()
-        .skip(1)
-        .find_map(|arg| arg.parse::<usize>().ok())
-        .or_else(|| env_number("OVERHEAD_N"))
-        .unwrap_or(DEFAULT_N);
-    let runs = env_number("OVERHEAD_RUNS").unwrap_or(DEFAULT_RUNS).max(1);
-    assert!(n >= 1, "N must be at least 1");
-
-    let provider = Path::new(PROVIDER_BINARY);
-    let provider_dir = provider.parent().expect("the provider has a directory");
-    let mock_binary = provider_dir.join(MOCK_BINARY_NAME);
-    if !mock_binary.is_file() {
-        eprintln!(
-            "overhead: the mock binary {} is missing; build it first with\n    \
-             cargo build --release -p cloudflare-mock --bins",
-            mock_binary.display()
-        );
-        std::process::exit(1);
-    }
+    let options = options();
+    let binaries = build::build_as_installed(&[build::PROVIDER, build::FLOOR], true);
+    let peer = peer::build_peer();
+    let peer_dir = peer.parent().expect("the peer has a directory");
     let terraform = locate_terraform();
-    let ticks_per_second = clock_ticks_per_second();
     let version = terraform_version(&terraform);
 
     let config_dir = tempfile::Builder::new()
@@ -698,143 +805,206 @@ fn main() {
         .tempdir()
         .expect("create a config dir");
     let cli_config_path = config_dir.path().join("terraform.rc");
-    std::fs::write(&cli_config_path, cli_config(provider_dir)).expect("write the CLI config");
+    std::fs::write(
+        &cli_config_path,
+        cli_config(&[
+            (PROVIDER_SOURCE, &binaries),
+            (FLOOR_SOURCE, &binaries),
+            (PEER_SOURCE, peer_dir),
+        ]),
+    )
+    .expect("write the CLI config");
 
-    let mut bench = Bench {
+    let bench = Bench {
         terraform,
         cli_config: cli_config_path,
-        mock: Mock::start(&mock_binary, DEFAULT_TOKEN),
+        mock: Mock::start(&binaries.join(build::MOCK), DEFAULT_TOKEN),
         logs: tempfile::tempdir().expect("create a log dir"),
-        shape: None,
+        latency_ms: options.latency_ms,
     };
 
-    println!(
-        "provider overhead: terraform apply + destroy of N={n} resources, default -parallelism (10), \
-         {runs} run(s) per variant, alternating"
-    );
-    println!("  terraform {version} at {}", bench.terraform.display());
-    println!("  provider  {}", provider.display());
-    println!(
-        "  mock      {} (default budget, 1200 per 300 s), provider settings at their defaults",
-        mock_binary.display()
-    );
+    let mut variants = vec![
+        Variant::Builtin,
+        Variant::Provider,
+        Variant::Floor,
+        Variant::Peer,
+    ];
+    if options.latency_ms > 0 {
+        variants.push(Variant::ProviderLatency);
+    }
 
     // One small untimed round: warms the page cache and proves the setup works before the
     // long runs start.
-    bench.run(Variant::Builtin, 1);
-    bench.shape = Some(bench.run(Variant::Provider, 1).first_instance);
-    bench.run(Variant::Shaped, 1);
-
-    let mut builtin = Series::default();
-    let mut plugin = Series::default();
-    let mut shaped = Series::default();
-    for round in 0..runs {
-        // Rotate which goes first so that none always runs on a warmer (or busier) machine.
-        let mut order = [Variant::Builtin, Variant::Provider, Variant::Shaped];
-        let first = round % order.len();
-        order.rotate_left(first);
-        for variant in order {
-            let run = bench.run(variant, n);
-            eprintln!(
-                "overhead: round {} {}: apply {:.2} s, destroy {:.2} s",
-                round + 1,
-                variant.label(),
-                run.apply.elapsed.as_secs_f64(),
-                run.destroy.elapsed.as_secs_f64()
-            );
-            match variant {
-                Variant::Builtin => builtin.runs.push(run),
-                Variant::Provider => plugin.runs.push(run),
-                Variant::Shaped => shaped.runs.push(run),
-            }
-        }
+    for &variant in &variants {
+        bench.run(variant, 1, DEFAULT_BUDGET);
     }
 
-    println!();
-    println!("{}", Variant::Builtin.label());
-    builtin.print_times(ticks_per_second);
-    println!("{}", Variant::Provider.label());
-    plugin.print_times(ticks_per_second);
-    println!("{}", Variant::Shaped.label());
-    shaped.print_times(ticks_per_second);
-
-    println!();
-    for (name, over, under) in [
-        ("(b)/(a)", &plugin, &builtin),
-        ("(b)/(c)", &plugin, &shaped),
-        ("(c)/(a)", &shaped, &builtin),
-    ] {
-        let ratio = |pick: &dyn Fn(&Series) -> Vec<f64>| median(&pick(over)) / median(&pick(under));
+    println!(
+        "## Where the time goes: Terraform {version}\n\n\
+         apply + refreshing plan + destroy, default -parallelism (10), {} run(s) per variant \
+         in rotating order, medians; every provider at its default settings.\n",
+        options.runs
+    );
+    println!("- terraform: `{}` ({version})", bench.terraform.display());
+    println!("- ours and the floor: `{}`", binaries.display());
+    println!("- peer: `{}`", peer.display());
+    if options.latency_ms > 0 {
         println!(
-            "ratio {name} apply+destroy: {:.2}x   (apply {:.2}x, destroy {:.2}x, refresh plan {:.2}x)",
-            ratio(&|s| s.total()),
-            ratio(&|s| s.seconds(|run| run.apply.elapsed)),
-            ratio(&|s| s.seconds(|run| run.destroy.elapsed)),
-            ratio(&|s| s.seconds(|run| run.plan.elapsed)),
+            "- (b+lat): the mock adds {} ms to every API request",
+            options.latency_ms
         );
     }
 
-    let last = plugin.runs.last().expect("at least one run");
-    let per_refresh: u64 = last.refresh_requests.values().sum();
-    let breakdown = last
-        .refresh_requests
-        .iter()
-        .map(|(operation, count)| format!("{operation} {count}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let stable = plugin
-        .runs
-        .iter()
-        .all(|run| run.refresh_requests == last.refresh_requests);
-    println!(
-        "API requests per refresh of {n} objects: {per_refresh} ({breakdown}) = {:.2} per object{}",
-        per_refresh as f64 / n as f64,
-        if stable {
-            ""
-        } else {
-            " (varied between runs; last run shown)"
+    for &n in &options.sizes {
+        let budget = budget_for(n);
+        let mut series: BTreeMap<Variant, Series> = BTreeMap::new();
+        for round in 0..options.runs {
+            // Rotate which goes first so that none always runs on a warmer (or busier) machine.
+            let mut order = variants.clone();
+            order.rotate_left(round % variants.len());
+            for variant in order {
+                let run = bench.run(variant, n, budget);
+                eprintln!(
+                    "overhead: N={n} round {} {}: apply {:.2} s, plan {:.2} s, destroy {:.2} s",
+                    round + 1,
+                    variant.label(),
+                    run.apply.elapsed.as_secs_f64(),
+                    run.plan.elapsed.as_secs_f64(),
+                    run.destroy.elapsed.as_secs_f64()
+                );
+                series.entry(variant).or_default().runs.push(run);
+            }
         }
-    );
-    let dirty_plans = plugin
-        .runs
-        .iter()
-        .filter(|run| run.plan_exit_code != Some(0))
-        .count();
-    println!("plans after apply that were not empty: {dirty_plans} of {runs}");
+        report(n, budget, &series, options.latency_ms);
+    }
+}
 
-    let provider_peak = |pick: &dyn Fn(&Run) -> &Timed| plugin.peak(pick, |p| p.provider_kib);
-    let processes = |pick: &dyn Fn(&Run) -> &Timed| {
-        plugin
+fn report(n: usize, budget: u64, series: &BTreeMap<Variant, Series>, latency_ms: u64) {
+    let builtin = &series[&Variant::Builtin];
+    let floor = &series[&Variant::Floor];
+    let ours = &series[&Variant::Provider];
+    println!("\n### N = {n}\n");
+    if budget == DEFAULT_BUDGET {
+        println!(
+            "Mock budget: {DEFAULT_BUDGET} requests per {BUDGET_WINDOW_SECS} s (its default), \
+             windows emptied before each cycle.\n"
+        );
+    } else {
+        println!(
+            "Mock budget: **raised to {budget} requests per {BUDGET_WINDOW_SECS} s** (default \
+             {DEFAULT_BUDGET}): one cycle needs about {} requests, which the default budget \
+             would pace over more than ten minutes by design. Provider settings stay at their \
+             defaults.\n",
+            4 * n
+        );
+    }
+    println!(
+        "| variant | apply s | plan s | destroy s | total s | vs (a) | vs (c) | provider CPU share | provider peak RSS MB |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (variant, runs) in series {
+        let has_provider = variant.provider_binary().is_some();
+        let dash = || "–".to_owned();
+        let label = if *variant == Variant::ProviderLatency {
+            format!("(b+lat) ours, mock +{latency_ms} ms per request")
+        } else {
+            variant.label().to_owned()
+        };
+        println!(
+            "| {label} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2}x | {:.2}x | {} | {} |",
+            runs.apply(),
+            runs.plan(),
+            runs.destroy(),
+            runs.total(),
+            runs.total() / builtin.total(),
+            runs.total() / floor.total(),
+            if has_provider {
+                format!("{:.1}%", runs.cpu_share() * 100.0)
+            } else {
+                dash()
+            },
+            if has_provider {
+                format!("{:.1}", mb(runs.peak_bytes()))
+            } else {
+                dash()
+            },
+        );
+    }
+    println!();
+    println!("Totals of every run (s):");
+    for (variant, runs) in series {
+        println!("- {}: {}", variant.label(), runs.totals_list());
+    }
+    println!();
+    for variant in [Variant::Provider, Variant::ProviderLatency] {
+        let Some(runs) = series.get(&variant) else {
+            continue;
+        };
+        let last = runs.runs.last().expect("at least one run");
+        let per_refresh: u64 = last.refresh_requests.values().sum();
+        let breakdown = last
+            .refresh_requests
+            .iter()
+            .map(|(operation, count)| format!("{operation} {count}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let stable = runs
             .runs
             .iter()
-            .map(|run| pick(run).usage.provider_processes())
-            .max()
-            .unwrap_or(0)
-    };
+            .all(|run| run.refresh_requests == last.refresh_requests);
+        println!(
+            "- {}: API requests per refresh of {n} objects: {per_refresh} ({breakdown}), \
+             {:.2} per object{}",
+            variant.label(),
+            per_refresh as f64 / n as f64,
+            if stable {
+                ""
+            } else {
+                " (varied between runs; last run shown)"
+            }
+        );
+    }
+    for (variant, runs) in series {
+        let dirty = runs
+            .runs
+            .iter()
+            .filter(|run| run.plan_exit_code != Some(0))
+            .count();
+        if dirty > 0 {
+            println!(
+                "- {}: {dirty} of {} plans after apply were not empty",
+                variant.label(),
+                runs.runs.len()
+            );
+        }
+    }
     println!(
-        "peak RSS of the provider (VmHWM, sampled every {} ms): apply {:.1} MiB, plan {:.1} MiB, \
-         destroy {:.1} MiB; provider processes per command: apply {}, plan {}, destroy {}",
-        SAMPLE_EVERY.as_millis(),
-        mib(provider_peak(&|r| &r.apply)),
-        mib(provider_peak(&|r| &r.plan)),
-        mib(provider_peak(&|r| &r.destroy)),
-        processes(&|r| &r.apply),
-        processes(&|r| &r.plan),
-        processes(&|r| &r.destroy),
+        "- CPU share: the provider processes' CPU time over all CPU time of the cycle \
+         (Terraform, providers, mock); provider CPU and RSS are sampled every {} ms.",
+        SAMPLE_EVERY.as_millis()
     );
-    let terraform_peak = |series: &Series| {
-        [
-            series.peak(|r| &r.apply, |p| p.terraform_kib),
-            series.peak(|r| &r.plan, |p| p.terraform_kib),
-            series.peak(|r| &r.destroy, |p| p.terraform_kib),
-        ]
-        .into_iter()
-        .max()
-        .unwrap_or(0)
+
+    println!();
+    let ratio = ours.total() / floor.total();
+    let at = if n == FLOOR_RATIO_TARGET_N {
+        String::new()
+    } else {
+        format!(" (the target is set at N = {FLOOR_RATIO_TARGET_N}; indicative here)")
     };
     println!(
-        "peak RSS of terraform itself: (a) {:.1} MiB, (b) {:.1} MiB",
-        mib(terraform_peak(&builtin)),
-        mib(terraform_peak(&plugin)),
+        "- target: (b) within {FLOOR_RATIO_TARGET:.2}x of (c): {ratio:.2}x, {}{at}",
+        verdict(ratio <= FLOOR_RATIO_TARGET)
+    );
+    let peak = ours.peak_bytes();
+    let at = if n == RSS_TARGET_N {
+        String::new()
+    } else {
+        format!(" (the target is set at N = {RSS_TARGET_N}; indicative here)")
+    };
+    println!(
+        "- target: provider peak RSS <= {:.0} MB: {:.1} MB, {}{at}",
+        mb(RSS_TARGET_BYTES),
+        mb(peak),
+        verdict(peak <= RSS_TARGET_BYTES)
     );
 }

@@ -10,10 +10,14 @@
 //! window its apply opened.
 //!
 //! Run with `cargo bench --bench pacing`; `PACING_RUNS` sets the runs per variant (default 5).
-//! Needs the release mock binary next to the release provider:
-//! `cargo build --release -p cloudflare-mock --bins`. Terraform comes from
-//! `TF_ACC_TERRAFORM_PATH`, else `PATH`, else `.tools/terraform-1.15.5/terraform`.
+//! The provider and the mock are built first with `cargo build --release`, as users build
+//! them. Terraform comes from `TF_ACC_TERRAFORM_PATH`, else `PATH`, else
+//! `.tools/terraform-1.15.5/terraform`.
 
+// Shared with the overhead benchmark, which builds the floor as well.
+#[allow(dead_code)]
+#[path = "support/build.rs"]
+mod build;
 #[path = "support/terraform.rs"]
 mod terraform;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -25,8 +29,6 @@ use terraform::{locate_terraform, terraform_version};
 
 use cloudflare_mock::{DEFAULT_ACCOUNT_ID, DEFAULT_TOKEN};
 
-const PROVIDER_BINARY: &str = env!("CARGO_BIN_EXE_terraform-provider-cloudflare-access");
-const MOCK_BINARY_NAME: &str = "cloudflare-mock";
 const PLAN_SIZES: [usize; 3] = [5, 40, 200];
 const APPLY_SIZE: usize = 200;
 const DEFAULT_RUNS: usize = 5;
@@ -290,17 +292,8 @@ fn main() {
         .map(|v| v.parse().expect("PACING_RUNS is a number"))
         .unwrap_or(DEFAULT_RUNS)
         .max(1);
-    let provider = Path::new(PROVIDER_BINARY);
-    let provider_dir = provider.parent().expect("provider dir");
-    let mock_binary = provider_dir.join(MOCK_BINARY_NAME);
-    if !mock_binary.is_file() {
-        eprintln!(
-            "pacing: the mock binary {} is missing; build it first with\n    \
-             cargo build --release -p cloudflare-mock --bins",
-            mock_binary.display()
-        );
-        std::process::exit(1);
-    }
+    let provider_dir = build::build_as_installed(&[build::PROVIDER], true);
+    let mock_binary = provider_dir.join(build::MOCK);
     let terraform = locate_terraform();
     let version = terraform_version(&terraform);
     let scratch = tempfile::tempdir().expect("scratch dir");
@@ -328,7 +321,10 @@ fn main() {
          variant, alternating; mock at its default budget (1200 per 300 s, headers on)"
     );
     println!("  terraform {}", bench.terraform.display());
-    println!("  provider  {}", provider.display());
+    println!(
+        "  provider  {}",
+        provider_dir.join(build::PROVIDER).display()
+    );
 
     let order = |round: usize| {
         if round.is_multiple_of(2) {
