@@ -5,10 +5,13 @@
 //! resource's own work are taken away. Never shipped: release packaging builds the provider
 //! binary alone.
 //!
-//! Objects live only in state, as in Terraform's own `terraform_data`: create gives the object
-//! an ID and fills every other value the plan left unknown with null, read returns the prior
-//! state unchanged, update keeps the plan, delete forgets.
+//! Objects live only in state, as in Terraform's own `terraform_data`. Create gives the object an
+//! ID and fills in what the API fills in on every new login method (the SCIM settings at their
+//! defaults and the Access callback URL), so that Terraform handles objects of the same size as
+//! with the real provider; every other value the plan left unknown becomes null. Read returns
+//! the prior state unchanged, update keeps the plan, delete forgets.
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -96,6 +99,32 @@ fn unknowns_to_null(value: Value) -> Value {
     }
 }
 
+/// The values Cloudflare's API (and the mock) set on a new login method whatever its type, where
+/// the plan left them unknown: SCIM settings at their defaults and the Access callback URL.
+fn fill_in_like_the_api(attributes: &mut BTreeMap<String, Value>, id: &str) {
+    let team = "https://bench-floor.cloudflareaccess.com";
+    if matches!(attributes.get("scim_config"), Some(Value::Unknown(_))) {
+        let scim = Value::object([
+            ("enabled", Value::Bool(false)),
+            ("identity_update_behavior", Value::string("no_action")),
+            (
+                "scim_base_url",
+                Value::string(format!("{team}/populations/{id}/scim/v2")),
+            ),
+            ("seat_deprovision", Value::Bool(false)),
+            ("secret", Value::Null),
+            ("user_deprovision", Value::Bool(false)),
+        ]);
+        attributes.insert("scim_config".to_owned(), scim);
+    }
+    if let Some(config) = attributes.get_mut("config").and_then(Value::as_entries_mut) {
+        if matches!(config.get("redirect_url"), Some(Value::Unknown(_))) {
+            let callback = format!("{team}/cdn-cgi/access/callback");
+            config.insert("redirect_url".to_owned(), Value::string(callback));
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl Resource for InMemoryIdentityProvider {
     fn type_name(&self) -> &'static str {
@@ -121,6 +150,7 @@ impl Resource for InMemoryIdentityProvider {
         let id = format!("{:016x}{serial:016x}", rand::random::<u64>());
         let mut state = request.planned_state;
         if let Some(attributes) = state.as_entries_mut() {
+            fill_in_like_the_api(attributes, &id);
             attributes.insert("id".to_owned(), Value::string(id));
         }
         let state = unknowns_to_null(state);
