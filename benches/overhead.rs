@@ -27,16 +27,17 @@
 
 #[path = "support/build.rs"]
 mod build;
+#[path = "support/mock_process.rs"]
+mod mock_process;
 #[path = "support/peer.rs"]
 mod peer;
 #[path = "support/terraform.rs"]
 mod terraform;
 
+use mock_process::{identity_providers_hcl, MockProcess};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -100,22 +101,8 @@ impl Variant {
     }
 
     fn configuration(self, n: usize) -> String {
-        let identity_provider = |local_name: &str| {
-            format!(
-                r#"resource "cloudflare_zero_trust_access_identity_provider" "item" {{
-  provider   = {local_name}
-  count      = {n}
-  account_id = "{DEFAULT_ACCOUNT_ID}"
-  name       = "GitHub login ${{count.index}}"
-  type       = "github"
-  config = {{
-    client_id     = "bench-client-${{count.index}}"
-    client_secret = "bench-client-secret-${{count.index}}"
-  }}
-}}
-"#
-            )
-        };
+        let identity_provider =
+            |local_name: &str| identity_providers_hcl(local_name, DEFAULT_ACCOUNT_ID, n);
         match self {
             Variant::Builtin => format!(
                 r#"resource "terraform_data" "item" {{
@@ -316,52 +303,8 @@ fn run_watched(mut command: Command) -> Timed {
 }
 
 /// The mock API as a child process; stopped when dropped, including on a panic.
-#[derive(Debug)]
-struct Mock {
-    child: Child,
-    base_url: String,
-    /// `host:port` for the control surface.
-    address: String,
-}
-
-impl Mock {
-    fn start(binary: &Path, token: &str) -> Mock {
-        let mut child = Command::new(binary)
-            .args(["--listen", "127.0.0.1:0", "--token", token])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot start {}: {err}", binary.display()));
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("mock stdout"))
-            .read_line(&mut line)
-            .expect("read the mock's first line");
-        let Some(base_url) = line
-            .trim_end()
-            .strip_prefix("cloudflare-mock listening on ")
-            .map(str::to_owned)
-        else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the mock did not start; its first line was {line:?}");
-        };
-        let address = base_url
-            .strip_prefix("http://")
-            .and_then(|rest| rest.split('/').next())
-            .unwrap_or_else(|| panic!("unexpected mock URL {base_url}"))
-            .to_owned();
-        Mock {
-            child,
-            base_url,
-            address,
-        }
-    }
-
-    fn control(&self, path: &str) -> serde_json::Value {
-        self.control_request("GET", path, "")
-    }
-
+/// What this benchmark asks of the mock.
+impl MockProcess {
     /// Sets the per-token budget and empties the windows.
     fn set_budget(&self, requests: u64) {
         let limit = serde_json::json!({"requests": requests, "window_secs": BUDGET_WINDOW_SECS});
@@ -377,52 +320,15 @@ impl Mock {
         }
     }
 
-    /// One request on the control surface (`/__mock/...`); its JSON answer, or null when the
-    /// answer has no body.
-    fn control_request(&self, method: &str, path: &str, body: &str) -> serde_json::Value {
-        let mut stream = TcpStream::connect(&self.address).expect("connect to the mock");
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.address,
-            body.len()
-        )
-        .expect("send a control request");
-        let mut response = String::new();
-        stream
-            .read_to_string(&mut response)
-            .expect("read a control response");
-        let (head, body) = response
-            .split_once("\r\n\r\n")
-            .unwrap_or_else(|| panic!("malformed control response to {path}: {response:?}"));
-        assert!(
-            head.starts_with("HTTP/1.1 2"),
-            "{method} {path} on the mock answered {head:?}"
-        );
-        if body.trim().is_empty() {
-            return serde_json::Value::Null;
-        }
-        serde_json::from_str(body)
-            .unwrap_or_else(|err| panic!("{method} {path}: body is not JSON ({err}): {body:?}"))
-    }
-
     fn object_count(&self) -> usize {
-        self.control("/__mock/objects")
+        self.get("/__mock/objects")
             .as_array()
             .expect("/__mock/objects is an array")
             .len()
     }
 
     fn request_counts(&self) -> BTreeMap<String, u64> {
-        serde_json::from_value(self.control("/__mock/counts")).expect("/__mock/counts shape")
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        serde_json::from_value(self.get("/__mock/counts")).expect("/__mock/counts shape")
     }
 }
 
@@ -430,7 +336,7 @@ impl Drop for Mock {
 struct Bench {
     terraform: PathBuf,
     cli_config: PathBuf,
-    mock: Mock,
+    mock: MockProcess,
     /// Terraform's stdout and stderr of the latest command, shown when it fails.
     logs: tempfile::TempDir,
     latency_ms: u64,
@@ -529,9 +435,9 @@ impl Bench {
     }
 
     fn terraform(&self, workdir: &Path, args: &[&str], allowed_codes: &[i32]) -> Timed {
-        let mock_before = cpu_ticks(self.mock.child.id()).unwrap_or(0);
+        let mock_before = cpu_ticks(self.mock.pid()).unwrap_or(0);
         let mut timed = run_watched(self.terraform_command(workdir, args));
-        timed.mock_ticks = cpu_ticks(self.mock.child.id()).unwrap_or(0) - mock_before;
+        timed.mock_ticks = cpu_ticks(self.mock.pid()).unwrap_or(0) - mock_before;
         let ok = timed
             .status
             .code()
@@ -818,7 +724,7 @@ fn main() {
     let bench = Bench {
         terraform,
         cli_config: cli_config_path,
-        mock: Mock::start(&binaries.join(build::MOCK), DEFAULT_TOKEN),
+        mock: MockProcess::start(&binaries.join(build::MOCK), DEFAULT_TOKEN),
         logs: tempfile::tempdir().expect("create a log dir"),
         latency_ms: options.latency_ms,
     };

@@ -18,12 +18,13 @@
 #[allow(dead_code)]
 #[path = "support/build.rs"]
 mod build;
+#[path = "support/mock_process.rs"]
+mod mock_process;
 #[path = "support/terraform.rs"]
 mod terraform;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use mock_process::{identity_providers_hcl, MockProcess};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use terraform::{locate_terraform, terraform_version};
 
@@ -51,93 +52,25 @@ impl Variant {
 }
 
 /// The mock API as a child process at its default budget; stopped when dropped.
-#[derive(Debug)]
-struct Mock {
-    child: Child,
-    base_url: String,
-    address: String,
-}
-
-impl Mock {
-    fn start(binary: &Path) -> Mock {
-        let mut child = Command::new(binary)
-            .args(["--listen", "127.0.0.1:0", "--token", DEFAULT_TOKEN])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|err| panic!("cannot start {}: {err}", binary.display()));
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("mock stdout"))
-            .read_line(&mut line)
-            .expect("read the mock's first line");
-        let base_url = line
-            .trim_end()
-            .strip_prefix("cloudflare-mock listening on ")
-            .unwrap_or_else(|| panic!("the mock did not start: {line:?}"))
-            .to_owned();
-        let address = base_url
-            .strip_prefix("http://")
-            .and_then(|rest| rest.split('/').next())
-            .expect("mock address")
-            .to_owned();
-        Mock {
-            child,
-            base_url,
-            address,
-        }
-    }
-
-    /// One request on the control surface; returns the JSON body.
-    fn control(&self, method: &str, path: &str, body: &str) -> serde_json::Value {
-        let mut stream = TcpStream::connect(&self.address).expect("connect to the mock");
-        write!(
-            stream,
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.address,
-            body.len()
-        )
-        .expect("send a control request");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("read");
-        let (head, body) = response.split_once("\r\n\r\n").expect("HTTP response");
-        assert!(head.starts_with("HTTP/1.1 2"), "{method} {path}: {head}");
-        serde_json::from_str(body).unwrap_or(serde_json::Value::Null)
-    }
-
+/// What this benchmark asks of the mock.
+impl MockProcess {
     /// Empties the per-token windows: the next command starts with the whole budget.
     fn fresh_budget(&self) {
-        let limit = self.control("GET", "/__mock/rate_limit", "");
+        let limit = self.get("/__mock/rate_limit");
         assert_eq!(
             (limit["requests"].as_u64(), limit["window_secs"].as_f64()),
             (Some(1200), Some(300.0)),
             "the mock must be at Cloudflare's default budget"
         );
-        self.control("PUT", "/__mock/rate_limit", &limit.to_string());
+        self.control_request("PUT", "/__mock/rate_limit", &limit.to_string());
     }
 
     fn requests(&self) -> u64 {
-        let counts = self.control("GET", "/__mock/counts", "");
-        counts
-            .as_object()
-            .map(|c| c.values().filter_map(|v| v.as_u64()).sum())
-            .unwrap_or(0)
+        self.total("/__mock/counts")
     }
 
     fn throttled(&self) -> u64 {
-        let counts = self.control("GET", "/__mock/throttled", "");
-        counts
-            .as_object()
-            .map(|c| c.values().filter_map(|v| v.as_u64()).sum())
-            .unwrap_or(0)
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.total("/__mock/throttled")
     }
 }
 
@@ -146,7 +79,7 @@ struct Bench {
     cli_config: PathBuf,
     /// The provider's shared request window, kept out of the user's cache directory.
     state_dir: PathBuf,
-    mock: Mock,
+    mock: MockProcess,
 }
 
 impl Bench {
@@ -206,18 +139,8 @@ impl Bench {
 
 provider "cloudflare-access" {{}}
 
-resource "cloudflare_zero_trust_access_identity_provider" "item" {{
-  provider   = cloudflare-access
-  count      = {n}
-  account_id = "{DEFAULT_ACCOUNT_ID}"
-  name       = "GitHub login ${{count.index}}"
-  type       = "github"
-  config = {{
-    client_id     = "bench-client-${{count.index}}"
-    client_secret = "bench-client-secret-${{count.index}}"
-  }}
-}}
-"#
+{}"#,
+            identity_providers_hcl("cloudflare-access", DEFAULT_ACCOUNT_ID, n)
         );
         std::fs::write(dir.path().join("main.tf"), config).expect("write main.tf");
         dir
@@ -314,7 +237,7 @@ fn main() {
         terraform,
         cli_config,
         state_dir: scratch.path().join("rate-limit"),
-        mock: Mock::start(&mock_binary),
+        mock: MockProcess::start(&mock_binary, DEFAULT_TOKEN),
     };
     println!(
         "pacing: default settings vs limiting off, terraform {version}, {runs} run(s) per \
